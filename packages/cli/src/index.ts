@@ -1,1 +1,9 @@
-export {};
+// The CLI's code as a library: what the GitHub Action wraps.
+export { trackHistory, type TrackOptions, type TrackSummary, type TrackHooks, type ContributorTotals } from './track/track-history.js';
+export { settingsFingerprint, type CreditSettings } from './track/settings.js';
+export type { ContributionSink, SinkCounts } from './sinks/sink.js';
+export { DryRunSink } from './sinks/dry-run-sink.js';
+export { openSqliteSink } from './sinks/sqlite-sink.js';
+export { CoherenceError, errors, isCoherenceError } from './errors.js';
+export { summaryAsJson, summaryAsText } from './output/track-summary.js';
+export { VERSION } from './version.js';

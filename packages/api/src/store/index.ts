@@ -1,0 +1,3 @@
+// The store contract and helpers, free of any database driver (safe to bundle anywhere).
+export * from './types.js';
+export * from './cursor.js';

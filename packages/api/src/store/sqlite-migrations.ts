@@ -1,0 +1,62 @@
+// Versioned schema for the SQLite store. Append new versions; never edit an applied one.
+// Money is integer cents; the dollar columns are generated from them for people reading the file directly.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'contributors, assets, contributions',
+    sql: `
+      CREATE TABLE contributors (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE TABLE assets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        asset_type TEXT NOT NULL,
+        total_cost_cents INTEGER NOT NULL DEFAULT 0,
+        total_cost TEXT GENERATED ALWAYS AS (printf('%d.%02d', total_cost_cents / 100, total_cost_cents % 100)) VIRTUAL,
+        created_at TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (asset_type, name)
+      );
+      CREATE TABLE contributions (
+        id TEXT PRIMARY KEY,
+        contributor_id TEXT NOT NULL REFERENCES contributors (id),
+        asset_id TEXT NOT NULL REFERENCES assets (id),
+        commit_hash TEXT NOT NULL,
+        role TEXT NOT NULL,
+        cost_cents INTEGER NOT NULL CHECK (cost_cents >= 0),
+        cost_amount TEXT GENERATED ALWAYS AS (printf('%d.%02d', cost_cents / 100, cost_cents % 100)) VIRTUAL,
+        coherence_score REAL NOT NULL CHECK (coherence_score BETWEEN 0 AND 1),
+        files_changed INTEGER NOT NULL,
+        lines_added INTEGER NOT NULL,
+        lines_deleted INTEGER NOT NULL,
+        timestamp TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (asset_id, commit_hash, contributor_id)
+      );
+      CREATE INDEX contributions_by_time ON contributions (timestamp, id);
+      CREATE INDEX contributions_by_contributor ON contributions (contributor_id, timestamp);
+      CREATE INDEX contributions_by_commit ON contributions (commit_hash);
+      -- Commits a backfill has already read (with the settings it read them under), so a resumed or
+      -- repeated run skips them instead of reading git's diffs again.
+      CREATE TABLE tracked_commits (
+        asset_id TEXT NOT NULL REFERENCES assets (id),
+        commit_hash TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        PRIMARY KEY (asset_id, commit_hash)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

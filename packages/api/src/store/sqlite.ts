@@ -1,0 +1,501 @@
+// The SQLite contribution store (better-sqlite3): the embedded default for the CLI and the API.
+// Writes are synchronous and batched in transactions; WAL keeps readers unblocked while a backfill writes.
+
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { formatCents, type ContributionRecord } from '@coherence/core';
+import { decodeCursor, encodeCursor, InvalidCursorError } from './cursor.js';
+import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
+import {
+  REPOSITORY_ASSET,
+  type ByIdOutcome,
+  type ContributionById,
+  type ContributionFilter,
+  type ContributionStore,
+  type IngestCounts,
+  type IngestOutcome,
+  type IngestResult,
+  type Page,
+  type PageRequest,
+  type ReportGrouping,
+  type ReportRow,
+  type Stats,
+  type StoredAsset,
+  type StoredContribution,
+  type StoredContributor,
+} from './types.js';
+
+export interface SqliteStoreOptions {
+  /** Open for reading only; the file must exist. */
+  readonly?: boolean;
+  migrations?: readonly Migration[];
+}
+
+/** The commits of one batch that a backfill read, so a later run can skip them. */
+export interface TrackedCommits {
+  repository: string;
+  hashes: readonly string[];
+  settings: string;
+}
+
+interface ContributionRow {
+  id: string;
+  contributor_id: string;
+  asset_id: string;
+  commit_hash: string;
+  cost_cents: number;
+  coherence_score: number;
+  timestamp: string;
+  created_at: string;
+  meta: string;
+  contributor_email: string;
+  contributor_name: string;
+  repository: string;
+}
+
+const CONTRIBUTION_COLUMNS = `
+  c.id, c.contributor_id, c.asset_id, c.commit_hash, c.cost_cents, c.coherence_score, c.timestamp, c.created_at,
+  c.meta, p.email AS contributor_email, p.name AS contributor_name, a.name AS repository`;
+const CONTRIBUTION_FROM = `contributions c JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id`;
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  return new SqliteStore(path, options);
+}
+
+export class SqliteStore implements ContributionStore {
+  readonly dialect = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #contributorIds = new Map<string, string>();
+  readonly #assetIds = new Map<string, string>();
+  readonly #statements;
+
+  constructor(readonly path: string, options: SqliteStoreOptions = {}) {
+    if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.#db.pragma('busy_timeout = 10000');
+    if (options.readonly) {
+      assertSchemaPresent(this.#db);
+    } else {
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#db.pragma('foreign_keys = ON');
+      migrate(this.#db, options.migrations ?? SQLITE_MIGRATIONS);
+    }
+    this.#statements = options.readonly ? undefined : prepareWrites(this.#db);
+  }
+
+  /** The schema version this file is at. */
+  schemaVersion(): number {
+    const row = this.#db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+    return row.version ?? 0;
+  }
+
+  /**
+   * The CLI's fast path: stores a batch in one transaction without reading rows back.
+   * Either all of it lands or none of it does, so an interrupted backfill never leaves half a commit.
+   */
+  ingestBatch(records: readonly ContributionRecord[], tracked?: TrackedCommits): IngestCounts {
+    return this.#transaction(() => {
+      const counts: IngestCounts = { created: 0, duplicates: 0 };
+      for (const record of records) {
+        if (this.#write(record).status === 'created') counts.created += 1;
+        else counts.duplicates += 1;
+      }
+      if (tracked) {
+        const assetId = this.#assetId(tracked.repository);
+        for (const hash of tracked.hashes) this.#writes.trackCommit.run(assetId, hash, tracked.settings);
+      }
+      return counts;
+    });
+  }
+
+  /** Hashes of the repository's commits already read under these settings. */
+  trackedCommits(repository: string, settings: string): Set<string> {
+    const rows = this.#db
+      .prepare(
+        `SELECT t.commit_hash FROM tracked_commits t JOIN assets a ON a.id = t.asset_id
+         WHERE a.asset_type = ? AND a.name = ? AND t.settings = ?`,
+      )
+      .pluck()
+      .all(REPOSITORY_ASSET, repository, settings) as string[];
+    return new Set(rows);
+  }
+
+  async ingest(records: readonly ContributionRecord[]): Promise<IngestOutcome[]> {
+    return this.#transaction(() =>
+      records.map((record) => {
+        const { status, id } = this.#write(record);
+        return { status, contribution: this.#contributionById(id)! };
+      }),
+    );
+  }
+
+  async ingestIds(records: readonly ContributionRecord[]): Promise<IngestResult[]> {
+    return this.#transaction(() => records.map((record) => this.#write(record)));
+  }
+
+  async createById(input: ContributionById): Promise<ByIdOutcome> {
+    return this.#transaction((): ByIdOutcome => {
+      if (!this.#db.prepare('SELECT 1 FROM contributors WHERE id = ?').get(input.contributor_id)) return { status: 'unknown_contributor' };
+      if (!this.#db.prepare('SELECT 1 FROM assets WHERE id = ?').get(input.asset_id)) return { status: 'unknown_asset' };
+      const id = randomUUID();
+      const meta = input.meta;
+      const changes = this.#writes.insertContribution.run({
+        id,
+        contributor_id: input.contributor_id,
+        asset_id: input.asset_id,
+        commit_hash: input.commit_hash,
+        role: typeof meta.role === 'string' ? meta.role : 'author',
+        cost_cents: input.cost_cents,
+        coherence_score: input.coherence_score,
+        files_changed: numberOr(meta.files_changed, 0),
+        lines_added: numberOr(meta.lines_added, 0),
+        lines_deleted: numberOr(meta.lines_deleted, 0),
+        timestamp: input.timestamp,
+        created_at: new Date().toISOString(),
+        meta: JSON.stringify(meta),
+      }).changes;
+      if (changes === 1) {
+        this.#writes.addToTotal.run(input.cost_cents, input.asset_id);
+        return { status: 'created', contribution: this.#contributionById(id)! };
+      }
+      const existing = this.#db
+        .prepare(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.asset_id = ? AND c.commit_hash = ? AND c.contributor_id = ?`)
+        .get(input.asset_id, input.commit_hash, input.contributor_id) as ContributionRow;
+      return { status: 'duplicate', contribution: toContribution(existing) };
+    });
+  }
+
+  async getContributor(id: string): Promise<StoredContributor | undefined> {
+    const row = this.#db.prepare('SELECT * FROM contributors WHERE id = ?').get(id) as RawContributor | undefined;
+    return row && toContributor(row);
+  }
+
+  async listContributors(page: PageRequest): Promise<Page<StoredContributor>> {
+    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const rows = this.#db
+      .prepare(
+        `SELECT * FROM contributors ${after ? 'WHERE (created_at, id) > (@sortKey, @id)' : ''}
+         ORDER BY created_at, id LIMIT @limit`,
+      )
+      .all({ ...after, limit: page.limit + 1 }) as RawContributor[];
+    return paginate(rows.map(toContributor), page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
+  }
+
+  async getAsset(id: string): Promise<StoredAsset | undefined> {
+    const row = this.#db.prepare('SELECT * FROM assets WHERE id = ?').get(id) as RawAsset | undefined;
+    return row && toAsset(row);
+  }
+
+  async listAssets(page: PageRequest): Promise<Page<StoredAsset>> {
+    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const rows = this.#db
+      .prepare(`SELECT * FROM assets ${after ? 'WHERE (created_at, id) > (@sortKey, @id)' : ''} ORDER BY created_at, id LIMIT @limit`)
+      .all({ ...after, limit: page.limit + 1 }) as RawAsset[];
+    return paginate(rows.map(toAsset), page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
+  }
+
+  async listContributions(filter: ContributionFilter, page: PageRequest): Promise<Page<StoredContribution>> {
+    const { where, params } = filterClause(filter);
+    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    if (after) where.push('(c.timestamp, c.id) > (@afterKey, @afterId)');
+    const rows = this.#db
+      .prepare(
+        `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM}
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.timestamp, c.id LIMIT @limit`,
+      )
+      .all({ ...params, afterKey: after?.sortKey, afterId: after?.id, limit: page.limit + 1 }) as ContributionRow[];
+    return paginate(rows.map(toContribution), page.limit, (row) => ({ sortKey: row.timestamp, id: row.id }));
+  }
+
+  async contributionsForCommit(commitHash: string): Promise<StoredContribution[]> {
+    const rows = this.#db
+      .prepare(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.commit_hash = ? ORDER BY a.name, c.role, p.email`)
+      .all(commitHash.toLowerCase()) as ContributionRow[];
+    return rows.map(toContribution);
+  }
+
+  async report(filter: ContributionFilter, by: ReportGrouping): Promise<ReportRow[]> {
+    return this.reportSync(filter, by);
+  }
+
+  /** Aggregates per group; per-commit figures are counted once per commit, however many people share it. */
+  reportSync(filter: ContributionFilter, by: ReportGrouping, limit?: number): ReportRow[] {
+    const { where, params } = filterClause(filter);
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    let sql: string;
+    if (by === 'contributor') {
+      sql = `SELECT p.email AS key, p.name AS name, COUNT(*) AS commits, COUNT(*) AS contributions,
+               SUM(c.lines_added) AS lines_added, SUM(c.lines_deleted) AS lines_deleted, SUM(c.files_changed) AS files_changed,
+               SUM(c.cost_cents) AS cost_cents, SUM(CAST(ROUND(c.coherence_score * 100) AS INTEGER)) AS score_sum
+             FROM ${CONTRIBUTION_FROM} ${whereSql}
+             GROUP BY c.contributor_id ORDER BY cost_cents DESC, commits DESC, key`;
+    } else {
+      const key = {
+        day: 'substr(c.timestamp, 1, 10)',
+        week: `date(substr(c.timestamp, 1, 10), '-' || ((CAST(strftime('%w', substr(c.timestamp, 1, 10)) AS INTEGER) + 6) % 7) || ' days')`,
+        month: 'substr(c.timestamp, 1, 7)',
+        repository: 'a.name',
+      }[by];
+      const order = by === 'repository' ? 'cost_cents DESC, commits DESC, key' : 'key';
+      sql = `SELECT key, key AS name, COUNT(*) AS commits, SUM(people) AS contributions, SUM(lines_added) AS lines_added,
+               SUM(lines_deleted) AS lines_deleted, SUM(files_changed) AS files_changed, SUM(cost_cents) AS cost_cents,
+               SUM(score) AS score_sum
+             FROM (
+               SELECT ${key} AS key, COUNT(*) AS people, MAX(c.lines_added) AS lines_added, MAX(c.lines_deleted) AS lines_deleted,
+                 MAX(c.files_changed) AS files_changed, SUM(c.cost_cents) AS cost_cents,
+                 MAX(CAST(ROUND(c.coherence_score * 100) AS INTEGER)) AS score
+               FROM ${CONTRIBUTION_FROM} ${whereSql}
+               GROUP BY key, c.asset_id, c.commit_hash
+             ) GROUP BY key ORDER BY ${order}`;
+    }
+    if (limit !== undefined) sql += ` LIMIT ${Math.trunc(limit)}`;
+    const rows = this.#db.prepare(sql).all(params) as Array<Omit<ReportRow, 'mean_coherence'> & { score_sum: number }>;
+    return rows.map(({ score_sum, ...row }) => ({ ...row, mean_coherence: meanHundredths(score_sum, row.commits) }));
+  }
+
+  async stats(filter: ContributionFilter, top = 10): Promise<Stats> {
+    const perDay = this.reportSync(filter, 'day');
+    return {
+      per_day: perDay.map((row) => ({ day: row.key, commits: row.commits, contributions: row.contributions, cost_cents: row.cost_cents })),
+      top_contributors: this.reportSync(filter, 'contributor', top),
+    };
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  closeSync(): void {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /**
+   * An IMMEDIATE transaction (the write lock up front, so concurrent writers queue instead of failing).
+   * Ids cached during a transaction that rolls back may name rows that no longer exist, so the caches go too.
+   */
+  #transaction<T>(work: () => T): T {
+    try {
+      return this.#db.transaction(work).immediate();
+    } catch (error) {
+      this.#contributorIds.clear();
+      this.#assetIds.clear();
+      throw error;
+    }
+  }
+
+  get #writes() {
+    if (!this.#statements) throw new Error('this store was opened read-only');
+    return this.#statements;
+  }
+
+  #write(record: ContributionRecord): { status: 'created' | 'duplicate'; id: string } {
+    const contributorId = this.#contributorId(record);
+    const assetId = this.#assetId(record.repository);
+    const id = randomUUID();
+    const inserted = this.#writes.insertContribution.run({
+      id,
+      contributor_id: contributorId,
+      asset_id: assetId,
+      commit_hash: record.commitHash,
+      role: record.role,
+      cost_cents: record.costCents,
+      coherence_score: record.coherence,
+      files_changed: record.meta.files_changed,
+      lines_added: record.meta.lines_added,
+      lines_deleted: record.meta.lines_deleted,
+      timestamp: record.timestamp,
+      created_at: new Date().toISOString(),
+      meta: JSON.stringify(record.meta),
+    });
+    if (inserted.changes === 1) {
+      this.#writes.addToTotal.run(record.costCents, assetId);
+      return { status: 'created', id };
+    }
+    const existing = this.#writes.findContribution.get(assetId, record.commitHash, contributorId) as string;
+    return { status: 'duplicate', id: existing };
+  }
+
+  #contributorId(record: ContributionRecord): string {
+    const { email, name, login } = record.contributor;
+    const cached = this.#contributorIds.get(email);
+    if (cached) return cached;
+    const meta = JSON.stringify(login === undefined ? {} : { login });
+    this.#writes.insertContributor.run(randomUUID(), name, email, new Date().toISOString(), meta);
+    const id = this.#writes.findContributor.get(email) as string;
+    this.#contributorIds.set(email, id);
+    return id;
+  }
+
+  #assetId(repository: string): string {
+    const cached = this.#assetIds.get(repository);
+    if (cached) return cached;
+    this.#writes.insertAsset.run(randomUUID(), repository, REPOSITORY_ASSET, new Date().toISOString());
+    const id = this.#writes.findAsset.get(REPOSITORY_ASSET, repository) as string;
+    this.#assetIds.set(repository, id);
+    return id;
+  }
+
+  #contributionById(id: string): StoredContribution | undefined {
+    const row = this.#db.prepare(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.id = ?`).get(id) as ContributionRow | undefined;
+    return row && toContribution(row);
+  }
+}
+
+function prepareWrites(db: Database.Database) {
+  return {
+    insertContributor: db.prepare(
+      'INSERT INTO contributors (id, name, email, created_at, meta) VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
+    ),
+    findContributor: db.prepare('SELECT id FROM contributors WHERE email = ?').pluck(),
+    insertAsset: db.prepare(
+      `INSERT INTO assets (id, name, asset_type, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (asset_type, name) DO NOTHING`,
+    ),
+    findAsset: db.prepare('SELECT id FROM assets WHERE asset_type = ? AND name = ?').pluck(),
+    insertContribution: db.prepare(
+      `INSERT INTO contributions (id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score,
+         files_changed, lines_added, lines_deleted, timestamp, created_at, meta)
+       VALUES (@id, @contributor_id, @asset_id, @commit_hash, @role, @cost_cents, @coherence_score,
+         @files_changed, @lines_added, @lines_deleted, @timestamp, @created_at, @meta)
+       ON CONFLICT (asset_id, commit_hash, contributor_id) DO NOTHING`,
+    ),
+    findContribution: db.prepare('SELECT id FROM contributions WHERE asset_id = ? AND commit_hash = ? AND contributor_id = ?').pluck(),
+    addToTotal: db.prepare('UPDATE assets SET total_cost_cents = total_cost_cents + ? WHERE id = ?'),
+    trackCommit: db.prepare(
+      'INSERT INTO tracked_commits (asset_id, commit_hash, settings) VALUES (?, ?, ?) ON CONFLICT (asset_id, commit_hash) DO UPDATE SET settings = excluded.settings',
+    ),
+  };
+}
+
+function migrate(db: Database.Database, migrations: readonly Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = new Set(db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(0, ...migrations.map((migration) => migration.version));
+  if (newest > known) {
+    throw new Error(`the database schema is at version ${newest}, newer than this release understands (${known}); upgrade coherence`);
+  }
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      );
+    }).immediate();
+  }
+}
+
+function assertSchemaPresent(db: Database.Database): void {
+  const table = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'contributions'`).get();
+  if (!table) throw new Error('it holds no Coherence data (no contributions table)');
+}
+
+function filterClause(filter: ContributionFilter): { where: string[]; params: Record<string, string> } {
+  const where: string[] = [];
+  const params: Record<string, string> = {};
+  if (filter.repository !== undefined) {
+    where.push('a.name = @repository');
+    params.repository = filter.repository;
+  }
+  if (filter.contributorEmail !== undefined) {
+    where.push('p.email = @email');
+    params.email = filter.contributorEmail.trim().toLowerCase();
+  }
+  if (filter.contributorId !== undefined) {
+    where.push('c.contributor_id = @contributorId');
+    params.contributorId = filter.contributorId;
+  }
+  if (filter.assetId !== undefined) {
+    where.push('c.asset_id = @assetId');
+    params.assetId = filter.assetId;
+  }
+  if (filter.since !== undefined) {
+    where.push('c.timestamp >= @since');
+    params.since = filter.since;
+  }
+  if (filter.until !== undefined) {
+    where.push('c.timestamp < @until');
+    params.until = filter.until;
+  }
+  return { where, params };
+}
+
+function decode(cursor: string) {
+  const position = decodeCursor(cursor);
+  if (!position) throw new InvalidCursorError();
+  return position;
+}
+
+function paginate<T>(rows: T[], limit: number, position: (row: T) => { sortKey: string; id: string }): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: encodeCursor(position(items[items.length - 1]!)) };
+}
+
+function meanHundredths(sum: number, count: number): number {
+  return count === 0 ? 0 : Math.round(sum / count) / 100;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : fallback;
+}
+
+interface RawContributor {
+  id: string;
+  name: string;
+  email: string;
+  created_at: string;
+  meta: string;
+}
+
+interface RawAsset {
+  id: string;
+  name: string;
+  asset_type: string;
+  total_cost_cents: number;
+  created_at: string;
+  meta: string;
+}
+
+function toContributor(row: RawContributor): StoredContributor {
+  return { id: row.id, name: row.name, email: row.email, created_at: row.created_at, meta: JSON.parse(row.meta) };
+}
+
+function toAsset(row: RawAsset): StoredAsset {
+  return {
+    id: row.id,
+    name: row.name,
+    asset_type: row.asset_type,
+    total_cost: formatCents(row.total_cost_cents),
+    total_cost_cents: row.total_cost_cents,
+    created_at: row.created_at,
+    meta: JSON.parse(row.meta),
+  };
+}
+
+function toContribution(row: ContributionRow): StoredContribution {
+  return {
+    id: row.id,
+    contributor_id: row.contributor_id,
+    asset_id: row.asset_id,
+    commit_hash: row.commit_hash,
+    cost_amount: formatCents(row.cost_cents),
+    cost_cents: row.cost_cents,
+    coherence_score: row.coherence_score,
+    timestamp: row.timestamp,
+    created_at: row.created_at,
+    contributor_email: row.contributor_email,
+    contributor_name: row.contributor_name,
+    repository: row.repository,
+    meta: JSON.parse(row.meta),
+  };
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// The `coherence` entry point: wires commander to the commands and prints every error in one place.
+
+import { Command, CommanderError } from 'commander';
+import { registerReport } from './commands/report.js';
+import { registerTrack } from './commands/track.js';
+import { reportError } from './report-error.js';
+import { VERSION } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('coherence')
+    .description('Turn git history into contribution records: who changed what, how big it was, what it cost, how coherent it looks.')
+    .version(VERSION)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerTrack(program);
+  registerReport(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed its message; --help and --version exit 0.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(error);
+  }
+}
+
+await main(process.argv);

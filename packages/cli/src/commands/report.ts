@@ -1,0 +1,107 @@
+// `coherence report`: totals per contributor, day, week, month or repository from a tracked database.
+
+import { existsSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { formatCents } from '@coherence/core';
+import type { ReportGrouping, ReportRow } from '@coherence/api/store';
+import { errors } from '../errors.js';
+import { parseGitDate } from '../git/parse-date.js';
+import { formatCount, renderCsv, renderTable } from '../output/format.js';
+import { describe } from '../sinks/sqlite-sink.js';
+import { databasePath, repositoryName } from './options.js';
+
+interface ReportCommandOptions {
+  db?: string;
+  repository?: string;
+  contributor?: string;
+  since?: string;
+  until?: string;
+  by: ReportGrouping;
+  format: 'table' | 'json' | 'csv';
+}
+
+const HEADERS = ['group', 'name', 'commits', 'contributions', 'lines_added', 'lines_deleted', 'files_changed', 'cost', 'mean_coherence'];
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('summarise tracked contributions: commits, lines, files, cost and mean coherence per group')
+    .option('--db <file>', 'SQLite database to read (default $COHERENCE_DB or .coherence/coherence.db)')
+    .option('--repository <owner/name>', 'only this repository', repositoryName)
+    .option('--contributor <email>', 'only this contributor')
+    .option('--since <date>', 'only work authored at or after this date')
+    .option('--until <date>', 'only work authored before this date')
+    .addOption(new Option('--by <group>', 'group rows by').choices(['contributor', 'day', 'week', 'month', 'repository']).default('contributor'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .action(async (options: ReportCommandOptions) => {
+      process.exitCode = await runReport(options);
+    });
+}
+
+export async function runReport(options: ReportCommandOptions): Promise<number> {
+  const now = new Date();
+  const since = options.since === undefined ? undefined : reportDate('--since', options.since, now);
+  const until = options.until === undefined ? undefined : reportDate('--until', options.until, now, true);
+  const path = databasePath(options.db);
+  if (!existsSync(path)) throw errors.databaseUnreadable(path, 'no such file; run "coherence track" first');
+  const { openSqliteStore } = await import('@coherence/api/sqlite');
+  let store;
+  try {
+    store = openSqliteStore(path, { readonly: true });
+  } catch (error) {
+    throw errors.databaseUnreadable(path, describe(error));
+  }
+  try {
+    const rows = store.reportSync(
+      {
+        ...(options.repository === undefined ? {} : { repository: options.repository }),
+        ...(options.contributor === undefined ? {} : { contributorEmail: options.contributor }),
+        ...(since === undefined ? {} : { since }),
+        ...(until === undefined ? {} : { until }),
+      },
+      options.by,
+    );
+    process.stdout.write(`${render(rows, options)}\n`);
+    return 0;
+  } finally {
+    store.closeSync();
+  }
+}
+
+function render(rows: ReportRow[], options: ReportCommandOptions): string {
+  if (options.format === 'json') {
+    return JSON.stringify({ by: options.by, rows: rows.map((row) => ({ ...row, cost: formatCents(row.cost_cents) })) }, null, 2);
+  }
+  if (options.format === 'csv') {
+    return renderCsv(
+      HEADERS,
+      rows.map((row) => [row.key, row.name, row.commits, row.contributions, row.lines_added, row.lines_deleted, row.files_changed, formatCents(row.cost_cents), row.mean_coherence.toFixed(2)]),
+    );
+  }
+  if (rows.length === 0) return 'No contributions match.';
+  const total = rows.reduce((sum, row) => sum + row.cost_cents, 0);
+  const table = renderTable(
+    [options.by, 'commits', '+lines', '-lines', 'files', 'cost', 'coherence'],
+    rows.map((row) => [
+      options.by === 'contributor' && row.name !== row.key ? `${row.name} <${row.key}>` : row.key,
+      formatCount(row.commits),
+      formatCount(row.lines_added),
+      formatCount(row.lines_deleted),
+      formatCount(row.files_changed),
+      `$${formatCents(row.cost_cents)}`,
+      row.mean_coherence.toFixed(2),
+    ]),
+    new Set([1, 2, 3, 4, 5, 6]),
+  );
+  return `${table}\n\n${formatCount(rows.length)} ${options.by === 'contributor' ? 'contributors' : 'groups'}, total cost $${formatCents(total)}`;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** As with `track`, a date-only --until means through the end of that day. */
+function reportDate(option: string, value: string, now: Date, endOfDay = false): string {
+  const seconds = parseGitDate(value, now);
+  if (seconds === undefined) throw errors.badDate(option, value);
+  const bound = endOfDay && DATE_ONLY.test(value.trim()) ? seconds + 86_400 : seconds;
+  return new Date(bound * 1000).toISOString();
+}

@@ -1,0 +1,118 @@
+// `coherence track`: record a range of git history (the whole of it by default) as contributions.
+
+import type { Command } from 'commander';
+import { createProgressBar } from '../output/progress.js';
+import { canShowProgress } from '../output/terminal.js';
+import { summaryAsJson, summaryAsText } from '../output/track-summary.js';
+import { DryRunSink } from '../sinks/dry-run-sink.js';
+import type { ContributionSink } from '../sinks/sink.js';
+import { openSqliteSink } from '../sinks/sqlite-sink.js';
+import { trackHistory, type TrackOptions } from '../track/track-history.js';
+import { collect, collectGlob, databasePath, positiveInteger, repositoryName } from './options.js';
+
+export interface TrackCommandOptions {
+  repo: string;
+  since?: string;
+  until?: string;
+  branch?: string;
+  db?: string;
+  repository?: string;
+  exclude: string[];
+  defaultExcludes: boolean;
+  bot: string[];
+  includeMerges: boolean;
+  includeBots: boolean;
+  dryRun: boolean;
+  json: boolean;
+  jobs?: number;
+}
+
+export function registerTrack(program: Command): void {
+  program
+    .command('track')
+    .description('record commits as contributions (the whole history unless --since is given)')
+    .option('--repo <dir>', 'the git repository to read', '.')
+    .option('--since <date|ref>', 'start after this commit, or at this date (ISO 8601, "2 weeks ago", "yesterday")')
+    .option('--until <date|ref>', 'stop at this commit, or before this date')
+    .option('--branch <ref>', 'the branch or ref to walk (default HEAD)')
+    .option('--db <file>', 'SQLite database to write (default $COHERENCE_DB or .coherence/coherence.db)')
+    .option('--repository <owner/name>', 'name to record the repository under (default: from the origin remote)', repositoryName)
+    .option('--exclude <glob>', 'leave matching paths out of cost (repeatable)', collectGlob, [])
+    .option('--no-default-excludes', 'count lockfiles, minified files, dist/, vendor/ and node_modules/ too')
+    .option('--bot <name|email>', 'treat this identity as a bot (repeatable)', collect, [])
+    .option('--include-merges', 'credit merge commits, diffed against their first parent', false)
+    .option('--include-bots', 'credit bot commits (dependabot, renovate, [bot] accounts …)', false)
+    .option('--dry-run', 'compute everything, store nothing', false)
+    .option('--json', 'print one JSON summary on stdout instead of the human summary', false)
+    .option('--jobs <n>', 'parallel git readers (default: one per core)', positiveInteger)
+    .action(async (options: TrackCommandOptions) => {
+      process.exitCode = await runTrack(options);
+    });
+}
+
+export async function runTrack(options: TrackCommandOptions): Promise<number> {
+  const trackOptions: TrackOptions = {
+    repoDir: options.repo,
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.until === undefined ? {} : { until: options.until }),
+    ...(options.branch === undefined ? {} : { branch: options.branch }),
+    ...(options.repository === undefined ? {} : { repository: options.repository }),
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+    includeMerges: options.includeMerges,
+    includeBots: options.includeBots,
+    extraBots: options.bot,
+    excludes: options.exclude,
+    useDefaultExcludes: options.defaultExcludes,
+  };
+  const progress = canShowProgress(options.json) ? createProgressBar('tracking') : undefined;
+  // The sink opens lazily, after git has accepted the range, so a bad --since never creates a database.
+  const sink = new LazySink(() => (options.dryRun ? Promise.resolve(new DryRunSink()) : openSqliteSink(databasePath(options.db))));
+  try {
+    const summary = await trackHistory(trackOptions, sink, progress ? { onProgress: (state) => progress.update(state) } : {});
+    progress?.stop();
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(summaryAsJson(summary, { dry_run: options.dryRun, peak_rss_bytes: peakRssBytes() }))}\n`);
+    } else {
+      process.stderr.write(`${summaryAsText(summary, options.dryRun)}\n`);
+    }
+    return summary.pending > 0 ? 1 : 0;
+  } finally {
+    progress?.stop();
+    await sink.close();
+  }
+}
+
+/** Peak resident memory of this process (git's own processes are not included). */
+function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+/** Defers opening the real sink until it is first needed. */
+class LazySink implements ContributionSink {
+  #sink: ContributionSink | undefined;
+  batchSize = 10_000;
+  target = 'pending';
+
+  constructor(private readonly open: () => Promise<ContributionSink>) {}
+
+  async #get(): Promise<ContributionSink> {
+    if (!this.#sink) {
+      this.#sink = await this.open();
+      this.batchSize = this.#sink.batchSize;
+      this.target = this.#sink.target;
+    }
+    return this.#sink;
+  }
+
+  async knownCommits(repository: string, settings: string) {
+    return (await this.#get()).knownCommits(repository, settings);
+  }
+
+  async write(...args: Parameters<ContributionSink['write']>) {
+    return (await this.#get()).write(...args);
+  }
+
+  async close() {
+    await this.#sink?.close();
+  }
+}

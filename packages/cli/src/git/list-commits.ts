@@ -1,0 +1,12 @@
+// Listing the commits of a range, oldest first, as full hashes.
+
+import type { CommitRange } from './range.js';
+import type { GitRepository } from './repository.js';
+import { runGit } from './run-git.js';
+
+/** Merge commits are left out unless includeMerges. The list of even a large history (80k) is small. */
+export async function listCommits(repo: GitRepository, range: CommitRange, options: { includeMerges: boolean }): Promise<string[]> {
+  const args = ['rev-list', '--reverse', ...(options.includeMerges ? [] : ['--no-merges']), ...range.revListArgs];
+  const output = await runGit(repo.git, args);
+  return output.split('\n').filter((line) => line !== '');
+}

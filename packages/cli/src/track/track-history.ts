@@ -1,0 +1,177 @@
+// The main job: read a range of history, credit every commit, and hand the records to a sink in
+// whole-commit batches. The CLI's `track` and the GitHub Action both run exactly this.
+
+import { contributionsForCommit, createExcludeMatcher, type ContributionRecord, type Person } from '@coherence/core';
+import { errors } from '../errors.js';
+import { listCommits } from '../git/list-commits.js';
+import { createMailmapResolver } from '../git/mailmap.js';
+import { readCommits } from '../git/read-commits.js';
+import { resolveRange } from '../git/range.js';
+import { openRepository, type GitRepository } from '../git/repository.js';
+import { addCounts, emptyCounts, type ContributionSink, type SinkCounts } from '../sinks/sink.js';
+import { settingsFingerprint, type CreditSettings } from './settings.js';
+
+export interface TrackOptions extends CreditSettings {
+  repoDir: string;
+  since?: string;
+  until?: string;
+  branch?: string;
+  /** Overrides the name taken from the origin remote. */
+  repository?: string;
+  /** Parallel git readers; defaults to the number of cores. */
+  jobs?: number;
+  /** Skips commits the sink already holds (default true). */
+  skipKnown?: boolean;
+  /** The moment relative dates ("2 weeks ago") count from; now by default. */
+  now?: Date;
+}
+
+export interface TrackProgress {
+  total: number;
+  done: number;
+}
+
+export interface TrackSummary {
+  repository: string;
+  range: string;
+  target: string;
+  /** Commits in the range. */
+  commits: number;
+  /** Of those, already recorded by an earlier run under the same settings, and not read again. */
+  skipped_known: number;
+  /** Read and credited to nobody (bot-only commits). */
+  uncredited: number;
+  contributions: number;
+  created: number;
+  duplicates: number;
+  pending: number;
+  contributors: number;
+  total_cost_cents: number;
+  elapsed_ms: number;
+  /** Per contributor figures for this run, top cost first. */
+  by_contributor: ContributorTotals[];
+}
+
+export interface ContributorTotals {
+  email: string;
+  name: string;
+  commits: number;
+  lines_added: number;
+  lines_deleted: number;
+  cost_cents: number;
+  coherence_sum_hundredths: number;
+}
+
+export interface TrackHooks {
+  onProgress?: (progress: TrackProgress) => void;
+  /** Sees each batch before it is stored (the Action's dry run prints them). */
+  onRecords?: (records: readonly ContributionRecord[]) => void;
+}
+
+export async function trackHistory(options: TrackOptions, sink: ContributionSink, hooks: TrackHooks = {}): Promise<TrackSummary> {
+  const started = Date.now();
+  const repo = await openRepository(options.repoDir);
+  const range = await resolveRange(repo, options, options.now);
+  const hashes = await listCommits(repo, range, { includeMerges: options.includeMerges });
+  if (hashes.length === 0) throw errors.emptyRange(range.description);
+  await assertHistoryComplete(repo, hashes);
+
+  const repository = options.repository ?? (await repo.repositoryName());
+  const settings = settingsFingerprint(options);
+  const known = options.skipKnown === false ? new Set<string>() : await sink.knownCommits(repository, settings);
+  const toRead = known.size === 0 ? hashes : hashes.filter((hash) => !known.has(hash));
+
+  const isExcluded = createExcludeMatcher({ globs: options.excludes, useDefaults: options.useDefaultExcludes });
+  const mailmap = await createMailmapResolver(repo);
+  const credit = { includeBots: options.includeBots, extraBots: options.extraBots, resolveIdentity: mailmap.resolve, isExcluded };
+
+  const totals = emptyCounts();
+  const people = new Map<string, ContributorTotals>();
+  let contributions = 0;
+  let uncredited = 0;
+  let totalCost = 0;
+  let done = 0;
+  let pending: ContributionRecord[] = [];
+  let pendingCommits: string[] = [];
+
+  const flush = async () => {
+    if (pendingCommits.length === 0) return;
+    const records = pending;
+    const commits = pendingCommits;
+    pending = [];
+    pendingCommits = [];
+    hooks.onRecords?.(records);
+    const counts: SinkCounts = await sink.write(records, { repository, commits, settings });
+    addCounts(totals, counts);
+  };
+
+  hooks.onProgress?.({ total: toRead.length, done });
+  if (toRead.length > 0) {
+    for await (const commits of readCommits(repo, toRead, { includeMerges: options.includeMerges, ...(options.jobs ? { jobs: options.jobs } : {}) })) {
+      await mailmap.prefetch(coAuthorCandidates(commits.map((commit) => commit.message)));
+      for (const commit of commits) {
+        const records = contributionsForCommit(commit, repository, credit);
+        if (records.length === 0) uncredited += 1;
+        for (const record of records) {
+          pending.push(record);
+          contributions += 1;
+          totalCost += record.costCents;
+          tally(people, record);
+        }
+        pendingCommits.push(commit.hash);
+        if (pending.length >= sink.batchSize) await flush();
+      }
+      done += commits.length;
+      hooks.onProgress?.({ total: toRead.length, done });
+    }
+  }
+  await flush();
+
+  return {
+    repository,
+    range: range.description,
+    target: sink.target,
+    commits: hashes.length,
+    skipped_known: hashes.length - toRead.length,
+    uncredited,
+    contributions,
+    created: totals.created,
+    duplicates: totals.duplicates,
+    pending: totals.pending,
+    contributors: people.size,
+    total_cost_cents: totalCost,
+    elapsed_ms: Date.now() - started,
+    by_contributor: [...people.values()].sort((a, b) => b.cost_cents - a.cost_cents || b.commits - a.commits || a.email.localeCompare(b.email)),
+  };
+}
+
+/** A shallow clone whose range runs into its cut-off would record a truncated history: refuse. */
+async function assertHistoryComplete(repo: GitRepository, hashes: readonly string[]): Promise<void> {
+  if (!(await repo.isShallow())) return;
+  const boundary = await repo.shallowCommits();
+  if (hashes.some((hash) => boundary.has(hash))) throw errors.shallowClone(repo.root);
+}
+
+const CO_AUTHOR_LINE = /^co-authored-by:\s*(.*?)\s*<([^<>]+)>\s*$/gim;
+
+/** Every co-author identity named in the batch, for one mailmap lookup per batch. */
+function coAuthorCandidates(messages: readonly string[]): Person[] {
+  const people: Person[] = [];
+  for (const message of messages) {
+    for (const match of message.matchAll(CO_AUTHOR_LINE)) people.push({ name: match[1]!, email: match[2]! });
+  }
+  return people;
+}
+
+function tally(people: Map<string, ContributorTotals>, record: ContributionRecord): void {
+  let entry = people.get(record.contributor.email);
+  if (!entry) {
+    entry = { email: record.contributor.email, name: record.contributor.name, commits: 0, lines_added: 0, lines_deleted: 0, cost_cents: 0, coherence_sum_hundredths: 0 };
+    people.set(record.contributor.email, entry);
+  }
+  entry.commits += 1;
+  entry.lines_added += record.meta.lines_added;
+  entry.lines_deleted += record.meta.lines_deleted;
+  entry.cost_cents += record.costCents;
+  entry.coherence_sum_hundredths += Math.round(record.coherence * 100);
+}

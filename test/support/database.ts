@@ -1,0 +1,62 @@
+// Reads a Coherence SQLite file directly with better-sqlite3, independent of the store code under test.
+
+import Database from 'better-sqlite3';
+
+export interface ContributionRow {
+  commit_hash: string;
+  email: string;
+  name: string;
+  repository: string;
+  role: string;
+  cost_cents: number;
+  cost_amount: string;
+  coherence_score: number;
+  files_changed: number;
+  lines_added: number;
+  lines_deleted: number;
+  timestamp: string;
+  meta: Record<string, any>;
+}
+
+export function readContributions(path: string): ContributionRow[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const rows = db
+      .prepare(
+        `SELECT c.commit_hash, p.email, p.name, a.name AS repository, c.role, c.cost_cents, c.cost_amount, c.coherence_score,
+                c.files_changed, c.lines_added, c.lines_deleted, c.timestamp, c.meta
+         FROM contributions c JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id
+         ORDER BY c.commit_hash, c.role, p.email`,
+      )
+      .all() as Array<Omit<ContributionRow, 'meta'> & { meta: string }>;
+    return rows.map((row) => ({ ...row, meta: JSON.parse(row.meta) }));
+  } finally {
+    db.close();
+  }
+}
+
+export function queryOne<T>(path: string, sql: string, ...params: unknown[]): T {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).get(...params) as T;
+  } finally {
+    db.close();
+  }
+}
+
+/** Everything a user could see in the file, minus ids and insert times: equal across equivalent runs. */
+export function databaseContent(path: string): string {
+  const rows = readContributions(path).map((row) => ({ ...row }));
+  const assets = queryAll(path, 'SELECT name, asset_type, total_cost_cents, total_cost FROM assets ORDER BY name');
+  const contributors = queryAll(path, 'SELECT name, email, meta FROM contributors ORDER BY email');
+  return JSON.stringify({ rows, assets, contributors });
+}
+
+export function queryAll<T = Record<string, unknown>>(path: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
