@@ -20,7 +20,7 @@ interface Batch<T> {
 export class BatchQueue<T> {
   private readonly batches: Batch<T>[] = [];
   private weight = 0;
-  private paused = false;
+  #paused = false;
   private openProducers: number;
   private failure: { error: unknown } | undefined;
   private wake: (() => void) | undefined;
@@ -29,13 +29,18 @@ export class BatchQueue<T> {
     this.openProducers = options.producers;
   }
 
+  /** True while producers should hold back; a producer started now must begin paused. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
   push(items: T[]): void {
     if (items.length === 0) return;
     const weight = items.reduce((sum, item) => sum + this.options.weigh(item), 0);
     this.batches.push({ items, weight });
     this.weight += weight;
-    if (!this.paused && this.weight >= this.options.highWaterMark) {
-      this.paused = true;
+    if (!this.#paused && this.weight >= this.options.highWaterMark) {
+      this.#paused = true;
       this.options.pause();
     }
     this.notify();
@@ -83,8 +88,8 @@ export class BatchQueue<T> {
 
   private release(weight: number): void {
     this.weight -= weight;
-    if (this.paused && this.weight <= this.options.highWaterMark / 2) {
-      this.paused = false;
+    if (this.#paused && this.weight <= this.options.highWaterMark / 2) {
+      this.#paused = false;
       this.options.resume();
     }
   }

@@ -21,7 +21,8 @@ async function commitsIn(options: Omit<RangeOptions, 'includeMerges'>, includeMe
   const range = await resolveRange(repo, { ...options, includeMerges }, NOW);
   const hashes = await listCommits(repo, range, { includeMerges });
   const names = Object.fromEntries(Object.entries(standard.hashes).map(([name, hash]) => [hash, name]));
-  return { description: range.description, commits: hashes.map((hash) => names[hash] ?? hash) };
+  // listCommits gives git's order, newest first; the expectations read oldest first.
+  return { description: range.description, commits: hashes.map((hash) => names[hash] ?? hash).reverse() };
 }
 
 async function failure(options: Omit<RangeOptions, 'includeMerges'>): Promise<CoherenceError> {

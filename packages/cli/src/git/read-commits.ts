@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { GitCommit } from '@coherence/core';
 import { BatchQueue } from './batch-queue.js';
 import { startLogProcess, type LogProcess } from './log-process.js';
-import { partitionHashes } from './partition-hashes.js';
+import { chunkHashes } from './chunk-hashes.js';
 import type { GitRepository } from './repository.js';
 
 export interface ReadCommitsOptions {
@@ -30,29 +30,40 @@ const MAX_BATCH_COMMITS = 500;
 export async function* readCommits(repo: GitRepository, hashes: string[], options: ReadCommitsOptions): AsyncIterable<GitCommit[]> {
   const unique = [...new Set(hashes)];
   if (unique.length === 0) return;
-  const parts = partitionHashes(unique, jobCount(unique.length, options.jobs));
-  const processes: LogProcess[] = [];
+  const jobs = jobCount(unique.length, options.jobs);
+  const chunks = chunkHashes(unique, jobs);
+  const workers = Math.min(jobs, chunks.length);
+  const running = new Set<LogProcess>();
+  let nextChunk = 0;
   const queue = new BatchQueue<GitCommit>({
-    producers: parts.length,
+    producers: workers,
     highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
     weigh: (commit) => 1 + commit.files.length,
     maxBatchItems: MAX_BATCH_COMMITS,
-    pause: () => processes.forEach((child) => child.pause()),
-    resume: () => processes.forEach((child) => child.resume()),
+    pause: () => running.forEach((child) => child.pause()),
+    resume: () => running.forEach((child) => child.resume()),
   });
+  // Each worker reads one chunk at a time and takes the next when it is done, until none are left.
+  const startNext = () => {
+    const chunk = chunks[nextChunk];
+    if (chunk === undefined) return queue.producerDone();
+    nextChunk += 1;
+    const child: LogProcess = startLogProcess(repo.root, chunk, options, {
+      onCommits: (commits) => queue.push(commits),
+      onEnd: () => {
+        running.delete(child);
+        startNext();
+      },
+      onError: (error) => queue.fail(error),
+    });
+    running.add(child);
+    if (queue.paused) child.pause();
+  };
   try {
-    for (const part of parts) {
-      processes.push(
-        startLogProcess(repo.root, part, options, {
-          onCommits: (commits) => queue.push(commits),
-          onEnd: () => queue.producerDone(),
-          onError: (error) => queue.fail(error),
-        }),
-      );
-    }
+    for (let worker = 0; worker < workers; worker += 1) startNext();
     yield* queue.drain();
   } finally {
-    processes.forEach((child) => child.stop());
+    running.forEach((child) => child.stop());
   }
 }
 
