@@ -2,6 +2,7 @@
 // The `coherence` entry point: wires commander to the commands and prints every error in one place.
 
 import { Command, CommanderError } from 'commander';
+import { registerFlush } from './commands/flush.js';
 import { registerReport } from './commands/report.js';
 import { registerTrack } from './commands/track.js';
 import { reportError } from './report-error.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerTrack(program);
   registerReport(program);
+  registerFlush(program);
   return program;
 }
 

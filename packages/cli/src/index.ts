@@ -7,3 +7,8 @@ export { openSqliteSink } from './sinks/sqlite-sink.js';
 export { CoherenceError, errors, isCoherenceError } from './errors.js';
 export { summaryAsJson, summaryAsText } from './output/track-summary.js';
 export { VERSION } from './version.js';
+export { ApiSink, API_BATCH_ITEMS, type ApiSinkOptions } from './sinks/api-sink.js';
+export { ApiClient, apiBase, displayUrl } from './api/api-client.js';
+export { Spool, type SpooledItem } from './api/spool.js';
+export { flushSpool, type FlushSummary } from './commands/flush.js';
+export { registerSecret, redact } from './report-error.js';

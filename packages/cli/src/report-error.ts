@@ -15,13 +15,21 @@ export function reportError(error: unknown, stream: NodeJS.WritableStream = proc
   return 1;
 }
 
-/** API keys never reach output: anything set as a key in the environment is masked. */
+const secrets = new Set<string>();
+
+/** Marks a value (an --api-key given on the command line) as never to be printed. */
+export function registerSecret(value: string | undefined): void {
+  if (value !== undefined && value.trim().length >= 4) secrets.add(value.trim());
+}
+
+/** API keys never reach output: registered secrets and any key set in the environment are masked. */
 export function redact(text: string): string {
   let result = text;
-  for (const name of ['COHERENCE_API_KEY', 'COHERENCE_API_KEYS', 'COHERENCE_READ_KEY', 'COHERENCE_WEBHOOK_SECRET']) {
-    for (const secret of (process.env[name] ?? '').split(',')) {
-      if (secret.trim().length >= 4) result = result.split(secret.trim()).join('***');
-    }
+  const fromEnvironment = ['COHERENCE_API_KEY', 'COHERENCE_API_KEYS', 'COHERENCE_READ_KEY', 'COHERENCE_WEBHOOK_SECRET'].flatMap((name) =>
+    (process.env[name] ?? '').split(',').map((secret) => secret.trim()),
+  );
+  for (const secret of [...secrets, ...fromEnvironment]) {
+    if (secret.length >= 4) result = result.split(secret).join('***');
   }
   return result;
 }

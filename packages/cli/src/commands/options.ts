@@ -5,6 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { invalidGlob, isValidRepositoryName } from '@coherence/core';
 
 export const DEFAULT_DB = join('.coherence', 'coherence.db');
+export const DEFAULT_SPOOL = join('.coherence', 'spool.ndjson');
 
 /** --db, else COHERENCE_DB, else .coherence/coherence.db under the current directory. */
 export function databasePath(option: string | undefined): string {
@@ -31,4 +32,21 @@ export function positiveInteger(value: string): number {
   const number = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
   return number;
+}
+
+/** --spool, else COHERENCE_SPOOL, else .coherence/spool.ndjson under the current directory. */
+export function spoolPath(option: string | undefined): string {
+  const chosen = option ?? process.env.COHERENCE_SPOOL ?? DEFAULT_SPOOL;
+  return isAbsolute(chosen) ? chosen : resolve(process.cwd(), chosen);
+}
+
+export function httpUrl(value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an http:// or https:// URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+  return value;
 }

@@ -8,7 +8,10 @@ import { DryRunSink } from '../sinks/dry-run-sink.js';
 import type { ContributionSink } from '../sinks/sink.js';
 import { openSqliteSink } from '../sinks/sqlite-sink.js';
 import { trackHistory, type TrackOptions } from '../track/track-history.js';
-import { collect, collectGlob, databasePath, positiveInteger, repositoryName } from './options.js';
+import { errors } from '../errors.js';
+import { registerSecret } from '../report-error.js';
+import { ApiSink } from '../sinks/api-sink.js';
+import { collect, collectGlob, databasePath, httpUrl, positiveInteger, repositoryName, spoolPath } from './options.js';
 
 export interface TrackCommandOptions {
   repo: string;
@@ -25,6 +28,9 @@ export interface TrackCommandOptions {
   dryRun: boolean;
   json: boolean;
   jobs?: number;
+  apiUrl?: string;
+  apiKey?: string;
+  spool?: string;
 }
 
 export function registerTrack(program: Command): void {
@@ -45,6 +51,9 @@ export function registerTrack(program: Command): void {
     .option('--dry-run', 'compute everything, store nothing', false)
     .option('--json', 'print one JSON summary on stdout instead of the human summary', false)
     .option('--jobs <n>', 'parallel git readers (default: one per core)', positiveInteger)
+    .option('--api-url <url>', 'post to this Coherence API instead of a local database (or $COHERENCE_API_URL)', httpUrl)
+    .option('--api-key <key>', 'API key for --api-url (or $COHERENCE_API_KEY)')
+    .option('--spool <file>', 'where contributions the API cannot take yet are kept (default .coherence/spool.ndjson)')
     .action(async (options: TrackCommandOptions) => {
       process.exitCode = await runTrack(options);
     });
@@ -66,7 +75,7 @@ export async function runTrack(options: TrackCommandOptions): Promise<number> {
   };
   const progress = canShowProgress(options.json) ? createProgressBar('tracking') : undefined;
   // The sink opens lazily, after git has accepted the range, so a bad --since never creates a database.
-  const sink = new LazySink(() => (options.dryRun ? Promise.resolve(new DryRunSink()) : openSqliteSink(databasePath(options.db))));
+  const sink = new LazySink(() => openSink(options));
   try {
     const summary = await trackHistory(trackOptions, sink, progress ? { onProgress: (state) => progress.update(state) } : {});
     progress?.stop();
@@ -80,6 +89,26 @@ export async function runTrack(options: TrackCommandOptions): Promise<number> {
     progress?.stop();
     await sink.close();
   }
+}
+
+async function openSink(options: TrackCommandOptions): Promise<ContributionSink> {
+  if (options.dryRun) return new DryRunSink();
+  const apiUrl = options.apiUrl ?? nonEmpty(process.env.COHERENCE_API_URL);
+  if (apiUrl === undefined) return openSqliteSink(databasePath(options.db));
+  if (options.apiUrl === undefined) {
+    try {
+      httpUrl(apiUrl);
+    } catch {
+      throw errors.badOption('COHERENCE_API_URL', 'expected an http:// or https:// URL');
+    }
+  }
+  const apiKey = options.apiKey ?? nonEmpty(process.env.COHERENCE_API_KEY);
+  registerSecret(apiKey);
+  return new ApiSink({ url: apiUrl, ...(apiKey === undefined ? {} : { apiKey }), spoolPath: spoolPath(options.spool) });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 /** Peak resident memory of this process (git's own processes are not included). */

@@ -1,0 +1,95 @@
+// Posts contributions to a Coherence API in batches of up to 1,000. What the API cannot take after the
+// retries goes to the spool, and the run carries on: nothing read is ever lost.
+
+import { toPayload, type ContributionRecord } from '@coherence/core';
+import { ApiClient, ApiRefusedError, ApiUnavailableError, displayUrl, type ApiClientOptions } from '../api/api-client.js';
+import { Spool } from '../api/spool.js';
+import { errors } from '../errors.js';
+import type { ContributionSink, SinkCounts } from './sink.js';
+
+export const API_BATCH_ITEMS = 1_000;
+
+export interface ApiSinkOptions extends ApiClientOptions {
+  spoolPath: string;
+}
+
+/** COHERENCE_BATCH_ROWS can make posts smaller than the API's limit of 1,000 items, never larger. */
+function postBatchItems(): number {
+  const configured = Number(process.env.COHERENCE_BATCH_ROWS);
+  return Number.isSafeInteger(configured) && configured > 0 ? Math.min(configured, API_BATCH_ITEMS) : API_BATCH_ITEMS;
+}
+
+export class ApiSink implements ContributionSink {
+  readonly batchSize = postBatchItems();
+  readonly target: string;
+  readonly #client: ApiClient;
+  readonly #spool: Spool;
+  /** Set once a batch has exhausted its retries: later batches go straight to the spool. */
+  #outage: string | undefined;
+
+  constructor(options: ApiSinkOptions) {
+    this.target = displayUrl(options.url);
+    this.#client = new ApiClient(options);
+    this.#spool = new Spool(options.spoolPath);
+  }
+
+  get spoolPath(): string {
+    return this.#spool.path;
+  }
+
+  /** The API is idempotent, so overlapping ranges are harmless; there is nothing to skip locally. */
+  async knownCommits(): Promise<Set<string>> {
+    return new Set();
+  }
+
+  async write(records: readonly ContributionRecord[]): Promise<SinkCounts> {
+    const payloads = records.map(toPayload);
+    const counts: SinkCounts = { created: 0, duplicates: 0, pending: 0 };
+    for (let start = 0; start < payloads.length; start += this.batchSize) {
+      const chunk = payloads.slice(start, start + this.batchSize);
+      if (this.#outage !== undefined) {
+        this.#spool.append(chunk, this.#outage);
+        counts.pending += chunk.length;
+        continue;
+      }
+      try {
+        const results = await this.#client.postBatch(chunk);
+        const rejected = [];
+        for (const result of results) {
+          if (result.status === 'created') counts.created += 1;
+          else if (result.status === 'duplicate') counts.duplicates += 1;
+          else rejected.push(result);
+        }
+        for (const result of rejected) {
+          const reason = (result.errors ?? []).map((error) => `${error.field}: ${error.message}`).join('; ') || 'rejected';
+          this.#spool.append([chunk[result.index]!], `rejected: ${reason}`);
+        }
+        counts.pending += rejected.length;
+      } catch (error) {
+        if (error instanceof ApiUnavailableError) {
+          this.#outage = error.message;
+          this.#spool.append(chunk, error.message);
+          counts.pending += chunk.length;
+        } else if (error instanceof ApiRefusedError) {
+          // A refusal of the whole request (bad key, wrong URL) will refuse every batch: keep this one and stop.
+          this.#spool.append(chunk, `${error.status}: ${error.message}`);
+          throw errors.apiRejected(error.status, `${error.message}${authHint(error.status)}; ${chunk.length} contribution(s) kept in ${this.#spool.path}`);
+        } else {
+          throw error;
+        }
+      }
+    }
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    await this.#client.close();
+  }
+}
+
+function authHint(status: number): string {
+  if (status === 401) return ' (set --api-key or COHERENCE_API_KEY)';
+  if (status === 403) return ' (the API key was not accepted)';
+  if (status === 404) return ' (is --api-url the Coherence API?)';
+  return '';
+}
