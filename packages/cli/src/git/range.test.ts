@@ -167,4 +167,18 @@ describe('resolveRange', () => {
       fixture.cleanup();
     }
   });
+
+  it('finds commits by date even behind a commit with a skewed clock', async () => {
+    const fixture = createFixture();
+    try {
+      const first = fixture.commit({ message: 'one', files: { a: '1\n' }, date: '2024-01-01T00:00:00Z' });
+      fixture.commit({ message: 'wrong clock', files: { a: '2\n' }, date: '2024-01-02T00:00:00Z', committerDate: '2020-01-01T00:00:00Z' });
+      const third = fixture.commit({ message: 'three', files: { a: '3\n' }, date: '2024-01-03T00:00:00Z' });
+      const skewed = await openRepository(fixture.dir);
+      const range = await resolveRange(skewed, { since: '2023-06-01', includeMerges: false }, NOW);
+      expect(await listCommits(skewed, range, { includeMerges: false })).toEqual([third, first]);
+    } finally {
+      fixture.cleanup();
+    }
+  });
 });

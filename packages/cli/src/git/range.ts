@@ -39,7 +39,7 @@ export async function resolveRange(repo: GitRepository, options: RangeOptions, n
   }
   return {
     revListArgs: [
-      ...(since?.kind === 'date' ? [`--max-age=${Math.max(0, since.seconds)}`] : []),
+      ...(since?.kind === 'date' ? [await sinceDateArg(repo, since.seconds)] : []),
       // Clamped: git reads --min-age=-1 as "no limit".
       ...(untilDate ? [`--min-age=${Math.max(0, untilDate.seconds)}`] : []),
       tip.hash,
@@ -47,6 +47,16 @@ export async function resolveRange(repo: GitRepository, options: RangeOptions, n
     ],
     description: describeRange(tip.label, since, untilDate),
   };
+}
+
+/**
+ * --max-age stops the walk at the first commit older than the date, so a commit made on a machine with
+ * a wrong clock hides every newer commit behind it. git 2.37+ has --since-as-filter, which looks at all.
+ */
+async function sinceDateArg(repo: GitRepository, seconds: number): Promise<string> {
+  const [major, minor] = await repo.gitVersion();
+  const clamped = Math.max(0, seconds);
+  return major > 2 || (major === 2 && minor >= 37) ? `--since-as-filter=@${clamped}` : `--max-age=${clamped}`;
 }
 
 async function resolveBranch(repo: GitRepository, branch: string): Promise<Tip> {

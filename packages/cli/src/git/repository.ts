@@ -17,6 +17,8 @@ export interface GitRepository {
   shallowCommits(): Promise<Set<string>>;
   /** "owner/name" from a GitHub origin remote, else the folder name. */
   repositoryName(): Promise<string>;
+  /** git's version as [major, minor]. */
+  gitVersion(): Promise<[number, number]>;
 }
 
 export async function openRepository(dir: string): Promise<GitRepository> {
@@ -63,6 +65,10 @@ function createRepository(root: string, git: SimpleGit): GitRepository {
     isShallow: async () => (await runGit(git, ['rev-parse', '--is-shallow-repository'])).trim() === 'true',
     shallowCommits: async () => readShallowFile(git),
     repositoryName: async () => (await originName(git)) ?? folderName(root),
+    gitVersion: async () => {
+      const match = /(\d+)\.(\d+)/.exec(await runGit(git, ['--version']));
+      return match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    },
   };
 }
 
