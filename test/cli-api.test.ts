@@ -4,11 +4,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildLongHistory, buildStandardRepo, type GitFixture, type StandardRepo } from './support/git-fixture.js';
 import { expectOneLineError, runCli } from './support/cli.js';
-import { databaseContent } from './support/database.js';
+import { committedRows, databaseContent } from './support/database.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 
 const API_KEY = 'cli-test-key-123';
@@ -34,18 +33,6 @@ async function serve(db: string): Promise<ServerProcess> {
   return server;
 }
 
-function rowCount(path: string): number {
-  try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT COUNT(*) AS n FROM contributions').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0;
-  }
-}
 
 describe('coherence track --api-url', () => {
   it('stores through the API exactly the rows a local backfill stores', async () => {
@@ -75,7 +62,7 @@ describe('coherence track --api-url', () => {
     const first = JSON.parse((await runCli(args)).stdout);
     const second = JSON.parse((await runCli(args)).stdout);
     expect(second).toMatchObject({ created: 0, duplicates: first.created, pending: 0 });
-    expect(rowCount(remote)).toBe(first.created);
+    expect(committedRows(remote)).toBe(first.created);
   });
 
   it('refuses a wrong key with one clear line, keeping the batch in the spool', async () => {
@@ -116,7 +103,7 @@ describe('an API outage mid-run', () => {
       env,
       onSpawn: (child) => {
         const poll = setInterval(() => {
-          if (rowCount(remote) > 0) {
+          if (committedRows(remote) > 0) {
             clearInterval(poll);
             killed = true;
             void server.kill();
@@ -128,7 +115,7 @@ describe('an API outage mid-run', () => {
     expect(killed).toBe(true);
     expect(run.code).toBe(1);
     const summary = JSON.parse(run.stdout);
-    const stored = rowCount(remote);
+    const stored = committedRows(remote);
     expect(summary.pending).toBeGreaterThan(0);
     expect(summary.created + summary.pending).toBe(summary.contributions);
     expect(readFileSync(spool, 'utf8').trim().split('\n')).toHaveLength(summary.pending);

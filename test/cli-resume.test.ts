@@ -3,11 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildLongHistory, type GitFixture } from './support/git-fixture.js';
 import { runCli } from './support/cli.js';
-import { databaseContent, queryOne } from './support/database.js';
+import { committedRows, databaseContent, queryOne } from './support/database.js';
 
 let history: GitFixture;
 let workDir: string;
@@ -22,18 +21,6 @@ afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-function storedRows(path: string): number {
-  try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT COUNT(*) AS n FROM contributions').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0; // not created, or its schema not yet committed
-  }
-}
 
 it('SIGKILL part-way, then a second run, equals one uninterrupted run', async () => {
   const complete = join(workDir, 'complete.db');
@@ -48,7 +35,7 @@ it('SIGKILL part-way, then a second run, equals one uninterrupted run', async ()
     env,
     onSpawn: (child) => {
       const poll = setInterval(() => {
-        rowsAtKill = storedRows(interrupted);
+        rowsAtKill = committedRows(interrupted);
         if (rowsAtKill > 0) {
           clearInterval(poll);
           child.kill('SIGKILL');
@@ -58,7 +45,7 @@ it('SIGKILL part-way, then a second run, equals one uninterrupted run', async ()
     },
   });
   expect(killed.signal).toBe('SIGKILL');
-  const partial = storedRows(interrupted);
+  const partial = committedRows(interrupted);
   expect(partial).toBeGreaterThan(0);
   expect(partial).toBeLessThan(total);
   // Whole commits only: every commit that has rows has all of them and is marked as read.

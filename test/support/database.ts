@@ -60,3 +60,17 @@ export function queryAll<T = Record<string, unknown>>(path: string, sql: string,
     db.close();
   }
 }
+
+/** Contribution rows committed so far, from another process; 0 while the file or its schema does not exist yet. */
+export function committedRows(path: string): number {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT COUNT(*) AS n FROM contributions').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}

@@ -19,8 +19,10 @@ export function createProgressBar(label: string, stream: NodeJS.WriteStream = pr
       stream.write(`\r${label} ${bar} ${progress.done.toLocaleString('en-US')}/${progress.total.toLocaleString('en-US')} commits`);
       drawn = true;
     },
+    /** Clears the bar; safe to call more than once. */
     stop() {
       if (drawn) stream.write('\r\u001b[2K');
+      drawn = false;
     },
   };
 }
