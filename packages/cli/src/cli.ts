@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerFlush } from './commands/flush.js';
 import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrack } from './commands/track.js';
 import { reportError } from './report-error.js';
 import { VERSION } from './version.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerTrack(program);
   registerReport(program);
   registerFlush(program);
+  registerServe(program);
   return program;
 }
 

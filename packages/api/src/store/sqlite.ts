@@ -1,13 +1,15 @@
 // The SQLite contribution store (better-sqlite3): the embedded default for the CLI and the API.
 // Writes are synchronous and batched in transactions; WAL keeps readers unblocked while a backfill writes.
 
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { formatCents, type ContributionRecord } from '@coherence/core';
 import { decodeCursor, encodeCursor, InvalidCursorError } from './cursor.js';
+import { newId } from './ids.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
+import { toStoreRow, type StoreRow } from './store-row.js';
 import {
   REPOSITORY_ASSET,
   type ByIdOutcome,
@@ -31,7 +33,19 @@ export interface SqliteStoreOptions {
   /** Open for reading only; the file must exist. */
   readonly?: boolean;
   migrations?: readonly Migration[];
+  /**
+   * Checkpoint the WAL from a worker thread instead of inside commits (for a long-running server, where
+   * a commit that happens to checkpoint would stall every request behind it).
+   */
+  backgroundCheckpoints?: boolean;
 }
+
+// New files get 16 KiB pages: a backfill dirties pages all over the unique-key index (commit hashes are
+// random), and in 10,000-row batches 16 KiB pages measured ~1.3× the rows/s of 4 KiB ones. Larger
+// pages gained little more and tripled the p99 of single writes (each commit writes whole pages).
+const PAGE_SIZE = 16_384;
+// With background checkpoints, a commit still checkpoints if the WAL ever grows past ~128 MiB.
+const WAL_BACKSTOP_PAGES = (128 * 1024 * 1024) / PAGE_SIZE;
 
 /** The commits of one batch that a backfill read, so a later run can skip them. */
 export interface TrackedCommits {
@@ -70,20 +84,30 @@ export class SqliteStore implements ContributionStore {
   readonly #contributorIds = new Map<string, string>();
   readonly #assetIds = new Map<string, string>();
   readonly #statements;
+  readonly #checkpointer: SqliteCheckpointer | undefined;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     this.#db.pragma('busy_timeout = 10000');
+    // 32 MiB of page cache (the default is 2 MiB): a 1,000-row batch touches more index pages than that,
+    // and pages spilled mid-transaction are written twice.
+    this.#db.pragma('cache_size = -32768');
     if (options.readonly) {
       assertSchemaPresent(this.#db);
     } else {
+      // Only takes effect on a new, empty file (before WAL mode is set).
+      this.#db.pragma(`page_size = ${PAGE_SIZE}`);
       this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
       this.#db.pragma('foreign_keys = ON');
       migrate(this.#db, options.migrations ?? SQLITE_MIGRATIONS);
     }
     this.#statements = options.readonly ? undefined : prepareWrites(this.#db);
+    if (options.backgroundCheckpoints && !options.readonly && path !== ':memory:') {
+      this.#db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
+      this.#checkpointer = new SqliteCheckpointer(path);
+    }
   }
 
   /** The schema version this file is at. */
@@ -99,12 +123,14 @@ export class SqliteStore implements ContributionStore {
   ingestBatch(records: readonly ContributionRecord[], tracked?: TrackedCommits): IngestCounts {
     return this.#transaction(() => {
       const counts: IngestCounts = { created: 0, duplicates: 0 };
+      const batch = this.#batch();
       for (const record of records) {
-        if (this.#write(record).status === 'created') counts.created += 1;
+        if (this.#write(toStoreRow(record), batch).status === 'created') counts.created += 1;
         else counts.duplicates += 1;
       }
+      this.#addTotals(batch);
       if (tracked) {
-        const assetId = this.#assetId(tracked.repository);
+        const assetId = this.#assetId(tracked.repository, batch.createdAt);
         for (const hash of tracked.hashes) this.#writes.trackCommit.run(assetId, hash, tracked.settings);
       }
       return counts;
@@ -124,39 +150,54 @@ export class SqliteStore implements ContributionStore {
   }
 
   async ingest(records: readonly ContributionRecord[]): Promise<IngestOutcome[]> {
-    return this.#transaction(() =>
-      records.map((record) => {
-        const { status, id } = this.#write(record);
-        return { status, contribution: this.#contributionById(id)! };
-      }),
-    );
+    return this.storeRowsReadBack(records.map(toStoreRow));
   }
 
   async ingestIds(records: readonly ContributionRecord[]): Promise<IngestResult[]> {
-    return this.#transaction(() => records.map((record) => this.#write(record)));
+    return this.storeRows(records.map(toStoreRow));
+  }
+
+  /** ingestIds for rows already flattened (what the SQLite thread receives). */
+  storeRows(rows: readonly StoreRow[]): IngestResult[] {
+    return this.#transaction(() => {
+      const batch = this.#batch();
+      const results = rows.map((row) => this.#write(row, batch));
+      this.#addTotals(batch);
+      return results;
+    });
+  }
+
+  /** ingest for rows already flattened: each outcome with the stored contribution. */
+  storeRowsReadBack(rows: readonly StoreRow[]): IngestOutcome[] {
+    return this.#transaction(() => {
+      const batch = this.#batch();
+      const results = rows.map((row) => this.#write(row, batch));
+      this.#addTotals(batch);
+      return results.map(({ status, id }) => ({ status, contribution: this.#contributionById(id)! }));
+    });
   }
 
   async createById(input: ContributionById): Promise<ByIdOutcome> {
     return this.#transaction((): ByIdOutcome => {
       if (!this.#db.prepare('SELECT 1 FROM contributors WHERE id = ?').get(input.contributor_id)) return { status: 'unknown_contributor' };
       if (!this.#db.prepare('SELECT 1 FROM assets WHERE id = ?').get(input.asset_id)) return { status: 'unknown_asset' };
-      const id = randomUUID();
+      const id = newId();
       const meta = input.meta;
-      const changes = this.#writes.insertContribution.run({
+      const changes = this.#writes.insertContribution.run(
         id,
-        contributor_id: input.contributor_id,
-        asset_id: input.asset_id,
-        commit_hash: input.commit_hash,
-        role: typeof meta.role === 'string' ? meta.role : 'author',
-        cost_cents: input.cost_cents,
-        coherence_score: input.coherence_score,
-        files_changed: numberOr(meta.files_changed, 0),
-        lines_added: numberOr(meta.lines_added, 0),
-        lines_deleted: numberOr(meta.lines_deleted, 0),
-        timestamp: input.timestamp,
-        created_at: new Date().toISOString(),
-        meta: JSON.stringify(meta),
-      }).changes;
+        input.contributor_id,
+        input.asset_id,
+        input.commit_hash,
+        typeof meta.role === 'string' ? meta.role : 'author',
+        input.cost_cents,
+        input.coherence_score,
+        numberOr(meta.files_changed, 0),
+        numberOr(meta.lines_added, 0),
+        numberOr(meta.lines_deleted, 0),
+        input.timestamp,
+        new Date().toISOString(),
+        JSON.stringify(meta),
+      ).changes;
       if (changes === 1) {
         this.#writes.addToTotal.run(input.cost_cents, input.asset_id);
         return { status: 'created', contribution: this.#contributionById(id)! };
@@ -211,8 +252,12 @@ export class SqliteStore implements ContributionStore {
   }
 
   async contributionsForCommit(commitHash: string): Promise<StoredContribution[]> {
+    // Probes the unique (asset, commit, contributor) key once per asset; there is no index on the hash alone.
     const rows = this.#db
-      .prepare(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.commit_hash = ? ORDER BY a.name, c.role, p.email`)
+      .prepare(
+        `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM}
+         WHERE c.asset_id IN (SELECT id FROM assets) AND c.commit_hash = ? ORDER BY a.name, c.role, p.email`,
+      )
       .all(commitHash.toLowerCase()) as ContributionRow[];
     return rows.map(toContribution);
   }
@@ -269,10 +314,12 @@ export class SqliteStore implements ContributionStore {
   }
 
   async close(): Promise<void> {
+    await this.#checkpointer?.stop();
     this.closeSync();
   }
 
   closeSync(): void {
+    this.#checkpointer?.terminate();
     if (this.#db.open) this.#db.close();
   }
 
@@ -281,9 +328,14 @@ export class SqliteStore implements ContributionStore {
    * Ids cached during a transaction that rolls back may name rows that no longer exist, so the caches go too.
    */
   #transaction<T>(work: () => T): T {
+    const { begin, commit, rollback } = this.#writes;
+    begin.run();
     try {
-      return this.#db.transaction(work).immediate();
+      const result = work();
+      commit.run();
+      return result;
     } catch (error) {
+      if (this.#db.inTransaction) rollback.run();
       this.#contributorIds.clear();
       this.#assetIds.clear();
       throw error;
@@ -295,61 +347,75 @@ export class SqliteStore implements ContributionStore {
     return this.#statements;
   }
 
-  #write(record: ContributionRecord): { status: 'created' | 'duplicate'; id: string } {
-    const contributorId = this.#contributorId(record);
-    const assetId = this.#assetId(record.repository);
-    const id = randomUUID();
-    const inserted = this.#writes.insertContribution.run({
+  /** Per-transaction state: one creation time, and the cost each asset gained (written once, at the end). */
+  #batch(): WriteBatch {
+    return { createdAt: new Date().toISOString(), addedCents: new Map() };
+  }
+
+  #write(row: StoreRow, batch: WriteBatch): IngestResult {
+    const contributorId = this.#contributorId(row, batch.createdAt);
+    const assetId = this.#assetId(row.repository, batch.createdAt);
+    const id = newId();
+    const inserted = this.#writes.insertContribution.run(
       id,
-      contributor_id: contributorId,
-      asset_id: assetId,
-      commit_hash: record.commitHash,
-      role: record.role,
-      cost_cents: record.costCents,
-      coherence_score: record.coherence,
-      files_changed: record.meta.files_changed,
-      lines_added: record.meta.lines_added,
-      lines_deleted: record.meta.lines_deleted,
-      timestamp: record.timestamp,
-      created_at: new Date().toISOString(),
-      meta: JSON.stringify(record.meta),
-    });
+      contributorId,
+      assetId,
+      row.commitHash,
+      row.role,
+      row.costCents,
+      row.coherence,
+      row.filesChanged,
+      row.linesAdded,
+      row.linesDeleted,
+      row.timestamp,
+      batch.createdAt,
+      row.metaJson,
+    );
     if (inserted.changes === 1) {
-      this.#writes.addToTotal.run(record.costCents, assetId);
+      batch.addedCents.set(assetId, (batch.addedCents.get(assetId) ?? 0) + row.costCents);
       return { status: 'created', id };
     }
-    const existing = this.#writes.findContribution.get(assetId, record.commitHash, contributorId) as string;
+    const existing = this.#writes.findContribution.get(assetId, row.commitHash, contributorId) as string;
     return { status: 'duplicate', id: existing };
   }
 
-  #contributorId(record: ContributionRecord): string {
-    const { email, name, login } = record.contributor;
+  /** assets.total_cost gains what this transaction created, inside the same transaction. */
+  #addTotals(batch: WriteBatch): void {
+    for (const [assetId, cents] of batch.addedCents) this.#writes.addToTotal.run(cents, assetId);
+  }
+
+  #contributorId({ email, name, login }: StoreRow, createdAt: string): string {
     const cached = this.#contributorIds.get(email);
     if (cached) return cached;
     const meta = JSON.stringify(login === undefined ? {} : { login });
-    this.#writes.insertContributor.run(randomUUID(), name, email, new Date().toISOString(), meta);
+    this.#writes.insertContributor.run(newId(), name, email, createdAt, meta);
     const id = this.#writes.findContributor.get(email) as string;
     this.#contributorIds.set(email, id);
     return id;
   }
 
-  #assetId(repository: string): string {
+  #assetId(repository: string, createdAt: string): string {
     const cached = this.#assetIds.get(repository);
     if (cached) return cached;
-    this.#writes.insertAsset.run(randomUUID(), repository, REPOSITORY_ASSET, new Date().toISOString());
+    this.#writes.insertAsset.run(newId(), repository, REPOSITORY_ASSET, createdAt);
     const id = this.#writes.findAsset.get(REPOSITORY_ASSET, repository) as string;
     this.#assetIds.set(repository, id);
     return id;
   }
 
   #contributionById(id: string): StoredContribution | undefined {
-    const row = this.#db.prepare(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.id = ?`).get(id) as ContributionRow | undefined;
+    const row = this.#writes.contributionById.get(id) as ContributionRow | undefined;
     return row && toContribution(row);
   }
 }
 
 function prepareWrites(db: Database.Database) {
   return {
+    // Statements rather than db.transaction(): one less closure per write, and the same BEGIN IMMEDIATE.
+    begin: db.prepare('BEGIN IMMEDIATE'),
+    commit: db.prepare('COMMIT'),
+    rollback: db.prepare('ROLLBACK'),
+    contributionById: db.prepare(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.id = ?`),
     insertContributor: db.prepare(
       'INSERT INTO contributors (id, name, email, created_at, meta) VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
     ),
@@ -361,8 +427,7 @@ function prepareWrites(db: Database.Database) {
     insertContribution: db.prepare(
       `INSERT INTO contributions (id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score,
          files_changed, lines_added, lines_deleted, timestamp, created_at, meta)
-       VALUES (@id, @contributor_id, @asset_id, @commit_hash, @role, @cost_cents, @coherence_score,
-         @files_changed, @lines_added, @lines_deleted, @timestamp, @created_at, @meta)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (asset_id, commit_hash, contributor_id) DO NOTHING`,
     ),
     findContribution: db.prepare('SELECT id FROM contributions WHERE asset_id = ? AND commit_hash = ? AND contributor_id = ?').pluck(),
@@ -447,6 +512,11 @@ function meanHundredths(sum: number, count: number): number {
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isSafeInteger(value) ? value : fallback;
+}
+
+interface WriteBatch {
+  createdAt: string;
+  addedCents: Map<string, number>;
 }
 
 interface RawContributor {

@@ -1,0 +1,42 @@
+// The one place an error becomes a response: typed errors answer with their status and code, anything
+// unexpected is a 500 `internal` whose details go to the log (keys masked), never to the client.
+
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv, Logger } from './app-env.js';
+import { ApiError, type ErrorCode } from './errors.js';
+import { InvalidCursorError } from './store/cursor.js';
+
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'malformed_json',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'validation_failed',
+  503: 'not_ready',
+};
+
+export function errorHandler(logger: Logger, mask: (text: string) => string): ErrorHandler<AppEnv> {
+  return (error, c) => {
+    if (error instanceof ApiError) return respond(c, error);
+    if (error instanceof InvalidCursorError) {
+      return respond(c, new ApiError(422, 'validation_failed', 'invalid cursor', [{ field: 'cursor', message: 'is not a cursor this server issued' }]));
+    }
+    // Hono's own refusals (a body it could not read, a media type its validators refused).
+    if (error instanceof HTTPException && CODE_BY_STATUS[error.status] !== undefined) {
+      return respond(c, new ApiError(error.status as ContentfulStatusCode, CODE_BY_STATUS[error.status]!, error.message));
+    }
+    logger(mask(`internal error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    return respond(c, new ApiError(500, 'internal', 'internal error; the server log has the details'));
+  };
+}
+
+export const notFound: NotFoundHandler<AppEnv> = (c) => respond(c, new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`));
+
+function respond(c: Context, error: ApiError): Response {
+  const body = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
+  return c.json(body, error.status);
+}

@@ -1,0 +1,34 @@
+// Choosing the store from the environment: PostgreSQL when DATABASE_URL is a postgres:// URL, the
+// SQLite file otherwise. Both apply their migrations on open.
+
+import { ConfigError } from './errors.js';
+import type { ContributionStore } from './store/types.js';
+
+export interface StoreEnvironment {
+  /** The SQLite file, used when there is no database URL. */
+  dbPath: string;
+  /** DATABASE_URL: postgres:// or postgresql://. */
+  databaseUrl?: string | undefined;
+}
+
+const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
+
+export async function openStoreFromEnv(environment: StoreEnvironment): Promise<ContributionStore> {
+  const url = environment.databaseUrl?.trim();
+  if (url) {
+    if (!POSTGRES_URL.test(url)) {
+      throw new ConfigError('bad_database_url', `DATABASE_URL must be a postgres:// URL (got ${redactUrl(url)}); unset it to use the SQLite file`);
+    }
+    // Loaded on demand, so a SQLite server never loads pg (and the reverse).
+    const { openPostgresStore } = await import('./store/postgres.js');
+    return openPostgresStore({ connectionString: url });
+  }
+  // On a thread of its own (with checkpoints on another), so the event loop never waits on the database.
+  const { openThreadedSqliteStore } = await import('./store/sqlite-thread.js');
+  return openThreadedSqliteStore(environment.dbPath);
+}
+
+/** A database URL fit for messages: the password replaced. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}

@@ -1,0 +1,611 @@
+// The PostgreSQL contribution store (pg): the same contract as SQLite's, for teams sharing one API.
+// Each batch is a handful of set-based statements in one transaction; idempotency is ON CONFLICT on the
+// unique (asset, commit, contributor) key, so concurrent duplicates wait for each other and create nothing.
+
+import pg from 'pg';
+import { formatCents, type ContributionRecord } from '@coherence/core';
+import { decodeCursor, encodeCursor, InvalidCursorError, type CursorPosition } from './cursor.js';
+import { newId } from './ids.js';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import type { Migration } from './sqlite-migrations.js';
+import {
+  REPOSITORY_ASSET,
+  type ByIdOutcome,
+  type ContributionById,
+  type ContributionFilter,
+  type ContributionStore,
+  type IngestOutcome,
+  type IngestResult,
+  type Page,
+  type PageRequest,
+  type ReportGrouping,
+  type ReportRow,
+  type Stats,
+  type StoredAsset,
+  type StoredContribution,
+  type StoredContributor,
+} from './types.js';
+
+export interface PostgresStoreOptions {
+  /** A postgres:// URL. */
+  connectionString: string;
+  /** Keep every table in this schema (created when missing) instead of the URL's search_path. */
+  schema?: string;
+  /** Pool size (default 10). */
+  maxConnections?: number;
+  migrations?: readonly Migration[];
+}
+
+// Deadlocks and serialisation failures are resolved by running the transaction again.
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+const FOREIGN_KEY_VIOLATION = '23503';
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+const INT8 = 20;
+const NUMERIC = 1700;
+const TIMESTAMPTZ = 1184;
+
+// Counts and cents fit in a double (they are validated as safe integers on the way in), and timestamps
+// come back as the same UTC ISO strings SQLite stores, so rows read the same from either store.
+const parseTimestamp = pg.types.getTypeParser(TIMESTAMPTZ) as (value: string) => Date;
+const TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: string) => {
+    if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
+    if (oid === TIMESTAMPTZ) return (value: string) => parseTimestamp(value).toISOString();
+    return pg.types.getTypeParser(oid, format as 'text');
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+const CONTRIBUTION_COLUMNS = `
+  c.id, c.contributor_id, c.asset_id, c.commit_hash, c.cost_cents, c.coherence_score, c.timestamp, c.created_at,
+  c.meta, p.email AS contributor_email, p.name AS contributor_name, a.name AS repository`;
+const CONTRIBUTION_FROM = `contributions c JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id`;
+
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: 5_000,
+    application_name: 'coherence-api',
+    types: TYPES,
+    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  });
+  // An idle client losing its connection (a database restart) must not take the process down;
+  // the next query reconnects, and /api/ready reports the outage meanwhile.
+  pool.on('error', () => {});
+  const store = new PostgresStore(pool);
+  try {
+    if (options.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
+    await store.migrate(options.migrations ?? POSTGRES_MIGRATIONS);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return store;
+}
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+interface ContributionRow {
+  id: string;
+  contributor_id: string;
+  asset_id: string;
+  commit_hash: string;
+  cost_cents: number;
+  coherence_score: number;
+  timestamp: string;
+  created_at: string;
+  meta: Record<string, unknown>;
+  contributor_email: string;
+  contributor_name: string;
+  repository: string;
+}
+
+interface NewContribution {
+  id: string;
+  contributor_id: string;
+  asset_id: string;
+  commit_hash: string;
+  role: string;
+  cost_cents: number;
+  coherence_score: number;
+  files_changed: number;
+  lines_added: number;
+  lines_deleted: number;
+  timestamp: string;
+  created_at: string;
+  meta: unknown;
+}
+
+export class PostgresStore implements ContributionStore {
+  readonly dialect = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  #closed = false;
+  /** Ids of people and repositories, learned from committed transactions (such rows are never deleted). */
+  readonly #ids: KnownIds = { contributors: new Map(), assets: new Map() };
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** Applies the missing migrations in one transaction, one process at a time. */
+  async migrate(migrations: readonly Migration[]): Promise<void> {
+    await this.#transaction(async (client) => {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('coherence:migrations'))`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`,
+      );
+      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(rows.map((row) => row.version));
+      const newest = Math.max(0, ...applied);
+      const known = Math.max(0, ...migrations.map((migration) => migration.version));
+      if (newest > known) {
+        throw new Error(`the database schema is at version ${newest}, newer than this release understands (${known}); upgrade coherence`);
+      }
+      for (const migration of migrations) {
+        if (applied.has(migration.version)) continue;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [migration.version, migration.name]);
+      }
+    });
+  }
+
+  async schemaVersion(): Promise<number> {
+    const { rows } = await this.#pool.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+    return rows[0]?.version ?? 0;
+  }
+
+  async ingest(records: readonly ContributionRecord[]): Promise<IngestOutcome[]> {
+    // Created rows come back from the insert itself; only duplicates are read afterwards.
+    const stored = new Map<string, StoredContribution>();
+    const results = await this.#ingest(records, stored);
+    const missing = [...new Set(results.map((result) => result.id))].filter((id) => !stored.has(id));
+    if (missing.length > 0) for (const [id, row] of await contributionsByIds(this.#pool, missing)) stored.set(id, row);
+    return results.map(({ status, id }) => ({ status, contribution: stored.get(id)! }));
+  }
+
+  async ingestIds(records: readonly ContributionRecord[]): Promise<IngestResult[]> {
+    return this.#ingest(records);
+  }
+
+  /**
+   * When everyone and every repository in the batch is already known, the batch is one INSERT (with the
+   * totals update in the same statement), atomic by itself; otherwise a transaction creates them first.
+   * `created`, when given, receives the full rows of the contributions created.
+   */
+  async #ingest(records: readonly ContributionRecord[], created?: Map<string, StoredContribution>): Promise<IngestResult[]> {
+    if (records.length === 0) return [];
+    const now = new Date().toISOString();
+    const known = this.#knownIds(records);
+    if (known) {
+      try {
+        return await this.#retrying(() => insertRecords(this.#pool, records, known, now, created));
+      } catch (error) {
+        // A remembered id whose row is gone (the database was reset under us): forget them all, and
+        // take the path that finds or creates them.
+        if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
+        this.#ids.contributors.clear();
+        this.#ids.assets.clear();
+      }
+    }
+    const { ids, results } = await this.#transaction(async (client) => {
+      const ids = await findOrCreateIds(client, records, now);
+      return { ids, results: await insertRecords(client, records, ids, now, created) };
+    });
+    for (const [email, id] of ids.contributors) this.#ids.contributors.set(email, id);
+    for (const [name, id] of ids.assets) this.#ids.assets.set(name, id);
+    return results;
+  }
+
+  #knownIds(records: readonly ContributionRecord[]): KnownIds | undefined {
+    for (const record of records) {
+      if (!this.#ids.contributors.has(record.contributor.email) || !this.#ids.assets.has(record.repository)) return undefined;
+    }
+    return this.#ids;
+  }
+
+  async createById(input: ContributionById): Promise<ByIdOutcome> {
+    return this.#transaction(async (client): Promise<ByIdOutcome> => {
+      const known = await client.query<{ contributor: boolean; asset: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM contributors WHERE id = $1) AS contributor, EXISTS (SELECT 1 FROM assets WHERE id = $2) AS asset`,
+        [input.contributor_id, input.asset_id],
+      );
+      if (!known.rows[0]!.contributor) return { status: 'unknown_contributor' };
+      if (!known.rows[0]!.asset) return { status: 'unknown_asset' };
+      const meta = input.meta;
+      const row: NewContribution = {
+        id: newId(),
+        contributor_id: input.contributor_id,
+        asset_id: input.asset_id,
+        commit_hash: input.commit_hash,
+        role: typeof meta.role === 'string' ? meta.role : 'author',
+        cost_cents: input.cost_cents,
+        coherence_score: input.coherence_score,
+        files_changed: numberOr(meta.files_changed, 0),
+        lines_added: numberOr(meta.lines_added, 0),
+        lines_deleted: numberOr(meta.lines_deleted, 0),
+        timestamp: input.timestamp,
+        created_at: new Date().toISOString(),
+        meta,
+      };
+      const created = await insertRows(client, [row]);
+      const existing = await client.query<ContributionRow>(
+        `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.asset_id = $1 AND c.commit_hash = $2 AND c.contributor_id = $3`,
+        [input.asset_id, input.commit_hash, input.contributor_id],
+      );
+      return { status: created.length === 1 ? 'created' : 'duplicate', contribution: toContribution(existing.rows[0]!) };
+    });
+  }
+
+  async getContributor(id: string): Promise<StoredContributor | undefined> {
+    const { rows } = await this.#pool.query<StoredContributor>('SELECT id, name, email, created_at, meta FROM contributors WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  async listContributors(page: PageRequest): Promise<Page<StoredContributor>> {
+    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const params: unknown[] = [page.limit + 1];
+    const where = after ? `WHERE (created_at, id) > ($2::timestamptz, $3)` : '';
+    if (after) params.push(after.sortKey, after.id);
+    const { rows } = await this.#pool.query<StoredContributor>(
+      `SELECT id, name, email, created_at, meta FROM contributors ${where} ORDER BY created_at, id LIMIT $1`,
+      params,
+    );
+    return paginate(rows, page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
+  }
+
+  async getAsset(id: string): Promise<StoredAsset | undefined> {
+    const { rows } = await this.#pool.query<RawAsset>('SELECT id, name, asset_type, total_cost_cents, created_at, meta FROM assets WHERE id = $1', [id]);
+    return rows[0] && toAsset(rows[0]);
+  }
+
+  async listAssets(page: PageRequest): Promise<Page<StoredAsset>> {
+    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const params: unknown[] = [page.limit + 1];
+    const where = after ? `WHERE (created_at, id) > ($2::timestamptz, $3)` : '';
+    if (after) params.push(after.sortKey, after.id);
+    const { rows } = await this.#pool.query<RawAsset>(
+      `SELECT id, name, asset_type, total_cost_cents, created_at, meta FROM assets ${where} ORDER BY created_at, id LIMIT $1`,
+      params,
+    );
+    return paginate(rows.map(toAsset), page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
+  }
+
+  async listContributions(filter: ContributionFilter, page: PageRequest): Promise<Page<StoredContribution>> {
+    const query = new SqlParams();
+    const where = filterClause(filter, query);
+    if (page.cursor !== undefined) {
+      const after = decode(page.cursor);
+      where.push(`(c.timestamp, c.id) > (${query.add(after.sortKey)}::timestamptz, ${query.add(after.id)})`);
+    }
+    const { rows } = await this.#pool.query<ContributionRow>(
+      `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} ${whereSql(where)}
+       ORDER BY c.timestamp, c.id LIMIT ${query.add(page.limit + 1)}`,
+      query.values,
+    );
+    return paginate(rows.map(toContribution), page.limit, (row) => ({ sortKey: row.timestamp, id: row.id }));
+  }
+
+  async contributionsForCommit(commitHash: string): Promise<StoredContribution[]> {
+    const { rows } = await this.#pool.query<ContributionRow>(
+      `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.commit_hash = $1
+       ORDER BY a.name COLLATE "C", c.role COLLATE "C", p.email COLLATE "C"`,
+      [commitHash.toLowerCase()],
+    );
+    return rows.map(toContribution);
+  }
+
+  /** Aggregates per group; per-commit figures are counted once per commit, however many people share it. */
+  async report(filter: ContributionFilter, by: ReportGrouping, limit?: number): Promise<ReportRow[]> {
+    const query = new SqlParams();
+    const where = whereSql(filterClause(filter, query));
+    let sql: string;
+    if (by === 'contributor') {
+      sql = `SELECT p.email AS key, p.name AS name, COUNT(*) AS commits, COUNT(*) AS contributions,
+               SUM(c.lines_added) AS lines_added, SUM(c.lines_deleted) AS lines_deleted, SUM(c.files_changed) AS files_changed,
+               SUM(c.cost_cents) AS cost_cents, SUM(ROUND(c.coherence_score * 100)) AS score_sum
+             FROM ${CONTRIBUTION_FROM} ${where}
+             GROUP BY c.contributor_id, p.email, p.name
+             ORDER BY SUM(c.cost_cents) DESC, COUNT(*) DESC, p.email COLLATE "C"`;
+    } else {
+      const utc = `(c.timestamp AT TIME ZONE 'UTC')`;
+      const key = {
+        day: `to_char(${utc}, 'YYYY-MM-DD')`,
+        week: `to_char(date_trunc('week', ${utc}), 'YYYY-MM-DD')`,
+        month: `to_char(${utc}, 'YYYY-MM')`,
+        repository: 'a.name',
+      }[by];
+      const order = by === 'repository' ? 'SUM(cost_cents) DESC, COUNT(*) DESC, key COLLATE "C"' : 'key COLLATE "C"';
+      sql = `SELECT key, key AS name, COUNT(*) AS commits, SUM(people) AS contributions, SUM(lines_added) AS lines_added,
+               SUM(lines_deleted) AS lines_deleted, SUM(files_changed) AS files_changed, SUM(cost_cents) AS cost_cents,
+               SUM(score) AS score_sum
+             FROM (
+               SELECT ${key} AS key, COUNT(*) AS people, MAX(c.lines_added) AS lines_added, MAX(c.lines_deleted) AS lines_deleted,
+                 MAX(c.files_changed) AS files_changed, SUM(c.cost_cents) AS cost_cents,
+                 MAX(ROUND(c.coherence_score * 100)) AS score
+               FROM ${CONTRIBUTION_FROM} ${where}
+               GROUP BY 1, c.asset_id, c.commit_hash
+             ) per_commit GROUP BY key ORDER BY ${order}`;
+    }
+    if (limit !== undefined) sql += ` LIMIT ${query.add(Math.trunc(limit))}`;
+    const { rows } = await this.#pool.query<Omit<ReportRow, 'mean_coherence'> & { score_sum: number }>(sql, query.values);
+    return rows.map(({ score_sum, ...row }) => ({ ...row, mean_coherence: meanHundredths(score_sum, row.commits) }));
+  }
+
+  async stats(filter: ContributionFilter, top = 10): Promise<Stats> {
+    const [perDay, topContributors] = await Promise.all([this.report(filter, 'day'), this.report(filter, 'contributor', top)]);
+    return {
+      per_day: perDay.map((row) => ({ day: row.key, commits: row.commits, contributions: row.contributions, cost_cents: row.cost_cents })),
+      top_contributors: topContributors,
+    };
+  }
+
+  async ping(): Promise<void> {
+    await this.#pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.#retrying(async () => {
+      const client = await this.#pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  async #retrying<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt < ATTEMPTS && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
+        throw error;
+      }
+    }
+  }
+}
+
+interface KnownIds {
+  contributors: Map<string, string>;
+  assets: Map<string, string>;
+}
+
+type ContributionKey = Pick<NewContribution, 'asset_id' | 'commit_hash' | 'contributor_id'>;
+const keyOf = (row: ContributionKey) => `${row.asset_id}\u0000${row.commit_hash}\u0000${row.contributor_id}`;
+
+/**
+ * Inserts the records whose key is new, in key order (so concurrent batches lock in the same order),
+ * and answers each record's status and id: the first record of a key is the one created, a repeat of
+ * it within the batch, or a key already stored, is a duplicate.
+ */
+async function insertRecords(
+  q: Queryable,
+  records: readonly ContributionRecord[],
+  ids: KnownIds,
+  now: string,
+  created?: Map<string, StoredContribution>,
+): Promise<IngestResult[]> {
+  const firstByKey = new Map<string, NewContribution>();
+  const recordKeys = records.map((record) => {
+    const row: NewContribution = {
+      id: newId(),
+      contributor_id: ids.contributors.get(record.contributor.email)!,
+      asset_id: ids.assets.get(record.repository)!,
+      commit_hash: record.commitHash,
+      role: record.role,
+      cost_cents: record.costCents,
+      coherence_score: record.coherence,
+      files_changed: record.meta.files_changed,
+      lines_added: record.meta.lines_added,
+      lines_deleted: record.meta.lines_deleted,
+      timestamp: record.timestamp,
+      created_at: now,
+      meta: record.meta,
+    };
+    const key = keyOf(row);
+    if (!firstByKey.has(key)) firstByKey.set(key, row);
+    return key;
+  });
+  const fresh = [...firstByKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  const createdRows = await insertRows(q, fresh, created !== undefined);
+  const createdIds = new Set(createdRows.map((row) => row.id));
+  if (created) for (const row of createdRows) created.set(row.id, toContribution(row as ContributionRow));
+
+  const idByKey = new Map<string, string>();
+  for (const row of fresh) if (createdIds.has(row.id)) idByKey.set(keyOf(row), row.id);
+  const existing = fresh.filter((row) => !createdIds.has(row.id));
+  if (existing.length > 0) {
+    const { rows } = await q.query<ContributionKey & { id: string }>(
+      `SELECT c.id, c.asset_id, c.commit_hash, c.contributor_id
+       FROM contributions c
+       JOIN json_to_recordset($1::json) AS k (asset_id text, commit_hash text, contributor_id text)
+         ON c.asset_id = k.asset_id AND c.commit_hash = k.commit_hash AND c.contributor_id = k.contributor_id`,
+      [JSON.stringify(existing.map(({ asset_id, commit_hash, contributor_id }) => ({ asset_id, commit_hash, contributor_id })))],
+    );
+    for (const row of rows) idByKey.set(keyOf(row), row.id);
+  }
+
+  const answered = new Set<string>();
+  return recordKeys.map((key) => {
+    const id = idByKey.get(key)!;
+    const status = createdIds.has(id) && !answered.has(key) ? 'created' : 'duplicate';
+    answered.add(key);
+    return { status, id };
+  });
+}
+
+/**
+ * One statement: the rows whose key is new, and the repositories' totals from exactly the rows it
+ * created, so a total can never disagree with its contributions. Answers the ids created.
+ */
+async function insertRows(q: Queryable, rows: readonly NewContribution[], full = false): Promise<Array<{ id: string } & Partial<ContributionRow>>> {
+  // The people and repositories are committed already, or created earlier in this transaction, so the
+  // new rows can be answered whole, joined as every read joins them.
+  const answer = full
+    ? `SELECT ${CONTRIBUTION_COLUMNS} FROM created c JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id`
+    : 'SELECT id FROM created';
+  const { rows: created } = await q.query<{ id: string } & Partial<ContributionRow>>(
+    `WITH created AS (
+       INSERT INTO contributions (id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score,
+         files_changed, lines_added, lines_deleted, timestamp, created_at, meta)
+       SELECT id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score,
+         files_changed, lines_added, lines_deleted, timestamp, created_at, meta
+       FROM json_to_recordset($1::json) AS t (id text, contributor_id text, asset_id text, commit_hash text, role text,
+         cost_cents bigint, coherence_score numeric, files_changed bigint, lines_added bigint, lines_deleted bigint,
+         timestamp timestamptz, created_at timestamptz, meta jsonb)
+       ON CONFLICT (asset_id, commit_hash, contributor_id) DO NOTHING
+       RETURNING ${full ? '*' : 'id, asset_id, cost_cents'}
+     ), totals AS (
+       UPDATE assets SET total_cost_cents = assets.total_cost_cents + added.cents
+       FROM (SELECT asset_id, SUM(cost_cents) AS cents FROM created GROUP BY asset_id) AS added
+       WHERE assets.id = added.asset_id
+     )
+     ${answer}`,
+    [JSON.stringify(rows)],
+  );
+  return created;
+}
+
+/** Finds or creates the batch's people and repositories: one statement to create, one to read back. */
+async function findOrCreateIds(client: Queryable, records: readonly ContributionRecord[], now: string): Promise<KnownIds> {
+  const people = new Map<string, ContributionRecord['contributor']>();
+  for (const record of records) if (!people.has(record.contributor.email)) people.set(record.contributor.email, record.contributor);
+  const emails = [...people.keys()].sort();
+  const names = [...new Set(records.map((record) => record.repository))].sort();
+  const newPeople = emails.map((email) => {
+    const person = people.get(email)!;
+    return { id: newId(), name: person.name, email, meta: person.login === undefined ? {} : { login: person.login } };
+  });
+  await client.query(
+    `WITH people AS (
+       INSERT INTO contributors (id, name, email, created_at, meta)
+       SELECT id, name, email, $3::timestamptz, meta FROM json_to_recordset($1::json) AS t (id text, name text, email text, meta jsonb)
+       ON CONFLICT (email) DO NOTHING
+     ), repositories AS (
+       INSERT INTO assets (id, name, asset_type, created_at)
+       SELECT id, name, $4, $3::timestamptz FROM json_to_recordset($2::json) AS t (id text, name text)
+       ON CONFLICT (asset_type, name) DO NOTHING
+     )
+     SELECT 1`,
+    [JSON.stringify(newPeople), JSON.stringify(names.map((name) => ({ id: newId(), name }))), now, REPOSITORY_ASSET],
+  );
+  // A separate statement, so rows a concurrent transaction committed meanwhile are seen too.
+  const { rows } = await client.query<{ kind: 'contributor' | 'asset'; id: string; key: string }>(
+    `SELECT 'contributor' AS kind, id, email AS key FROM contributors WHERE email = ANY($1::text[])
+     UNION ALL
+     SELECT 'asset' AS kind, id, name AS key FROM assets WHERE asset_type = $3 AND name = ANY($2::text[])`,
+    [emails, names, REPOSITORY_ASSET],
+  );
+  const ids: KnownIds = { contributors: new Map(), assets: new Map() };
+  for (const row of rows) (row.kind === 'contributor' ? ids.contributors : ids.assets).set(row.key, row.id);
+  return ids;
+}
+
+async function contributionsByIds(client: Queryable, ids: readonly string[]): Promise<Map<string, StoredContribution>> {
+  const { rows } = await client.query<ContributionRow>(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((row) => [row.id, toContribution(row)]));
+}
+
+/** Numbered placeholders for a statement built piece by piece. */
+class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+function filterClause(filter: ContributionFilter, query: SqlParams): string[] {
+  const where: string[] = [];
+  if (filter.repository !== undefined) where.push(`a.name = ${query.add(filter.repository)}`);
+  if (filter.contributorEmail !== undefined) where.push(`p.email = ${query.add(filter.contributorEmail.trim().toLowerCase())}`);
+  if (filter.contributorId !== undefined) where.push(`c.contributor_id = ${query.add(filter.contributorId)}`);
+  if (filter.assetId !== undefined) where.push(`c.asset_id = ${query.add(filter.assetId)}`);
+  if (filter.since !== undefined) where.push(`c.timestamp >= ${query.add(filter.since)}::timestamptz`);
+  if (filter.until !== undefined) where.push(`c.timestamp < ${query.add(filter.until)}::timestamptz`);
+  return where;
+}
+
+function whereSql(where: readonly string[]): string {
+  return where.length ? `WHERE ${where.join(' AND ')}` : '';
+}
+
+function decode(cursor: string): CursorPosition {
+  const position = decodeCursor(cursor);
+  // A cursor is a timestamp this store issued; anything else is refused before it reaches SQL.
+  if (!position || Number.isNaN(Date.parse(position.sortKey))) throw new InvalidCursorError();
+  return position;
+}
+
+function paginate<T>(rows: T[], limit: number, position: (row: T) => CursorPosition): Page<T> {
+  if (rows.length <= limit) return { items: rows };
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: encodeCursor(position(items[items.length - 1]!)) };
+}
+
+function meanHundredths(sum: number, count: number): number {
+  return count === 0 ? 0 : Math.round(sum / count) / 100;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : fallback;
+}
+
+interface RawAsset {
+  id: string;
+  name: string;
+  asset_type: string;
+  total_cost_cents: number;
+  created_at: string;
+  meta: Record<string, unknown>;
+}
+
+function toAsset(row: RawAsset): StoredAsset {
+  return {
+    id: row.id,
+    name: row.name,
+    asset_type: row.asset_type,
+    total_cost: formatCents(row.total_cost_cents),
+    total_cost_cents: row.total_cost_cents,
+    created_at: row.created_at,
+    meta: row.meta,
+  };
+}
+
+function toContribution(row: ContributionRow): StoredContribution {
+  return {
+    id: row.id,
+    contributor_id: row.contributor_id,
+    asset_id: row.asset_id,
+    commit_hash: row.commit_hash,
+    cost_amount: formatCents(row.cost_cents),
+    cost_cents: row.cost_cents,
+    coherence_score: row.coherence_score,
+    timestamp: row.timestamp,
+    created_at: row.created_at,
+    contributor_email: row.contributor_email,
+    contributor_name: row.contributor_name,
+    repository: row.repository,
+    meta: row.meta,
+  };
+}

@@ -1,0 +1,182 @@
+// The SQLite store on a thread of its own, for the server. better-sqlite3 is synchronous: on the event
+// loop a 1,000-row batch would hold up every other request for tens of milliseconds, and the request
+// work (parsing, validation, core's rules) could not overlap the database's. Here it can.
+
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { ContributionRecord } from '@coherence/core';
+import { InvalidCursorError } from './cursor.js';
+import { toStoreRow } from './store-row.js';
+import type {
+  ByIdOutcome,
+  ContributionById,
+  ContributionFilter,
+  ContributionStore,
+  IngestOutcome,
+  IngestResult,
+  Page,
+  PageRequest,
+  ReportGrouping,
+  ReportRow,
+  Stats,
+  StoredAsset,
+  StoredContribution,
+  StoredContributor,
+} from './types.js';
+
+// Plain CommonJS, evaluated in the worker. It loads the built store (dist), as the server runs.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { pathToFileURL } = require('node:url');
+const describe = (error) => ({ name: error && error.name, message: error && error.message ? error.message : String(error), code: error && error.code });
+import(pathToFileURL(workerData.module).href).then(({ openSqliteStore }) => {
+  let store;
+  try {
+    store = openSqliteStore(workerData.path, { backgroundCheckpoints: true });
+  } catch (error) {
+    parentPort.postMessage({ id: 0, error: describe(error) });
+    return;
+  }
+  parentPort.postMessage({ id: 0, value: null });
+  parentPort.on('message', async ({ id, method, args }) => {
+    try {
+      parentPort.postMessage({ id, value: await store[method](...args) });
+    } catch (error) {
+      parentPort.postMessage({ id, error: describe(error) });
+    }
+    if (method === 'close') parentPort.close();
+  });
+}, (error) => parentPort.postMessage({ id: 0, error: describe(error) }));
+`;
+
+interface Reply {
+  id: number;
+  value?: unknown;
+  error?: { name?: string; message: string; code?: string };
+}
+
+/** Opens the SQLite file (applying migrations) on a new thread; resolves once it is ready. */
+export async function openThreadedSqliteStore(path: string): Promise<ThreadedSqliteStore> {
+  const store = new ThreadedSqliteStore(path);
+  try {
+    await store.ready;
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+  return store;
+}
+
+export class ThreadedSqliteStore implements ContributionStore {
+  readonly dialect = 'sqlite' as const;
+  readonly ready: Promise<void>;
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  #nextId = 1;
+  #stopped: Error | undefined;
+  #closed: Promise<void> | undefined;
+
+  constructor(readonly path: string) {
+    // The package's own built store module, found the way Node finds it (the "default" export condition).
+    const module = createRequire(import.meta.url).resolve('@coherence/api/sqlite');
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, module } });
+    this.ready = new Promise((resolve, reject) => this.#pending.set(0, { resolve: () => resolve(), reject }));
+    this.#worker.on('message', (reply: Reply) => this.#settle(reply));
+    this.#worker.on('error', (error) => this.#stop(error));
+    this.#worker.on('exit', () => this.#stop(new Error('the database thread has stopped')));
+  }
+
+  ingest(records: readonly ContributionRecord[]): Promise<IngestOutcome[]> {
+    return this.#call('storeRowsReadBack', records.map(toStoreRow));
+  }
+
+  ingestIds(records: readonly ContributionRecord[]): Promise<IngestResult[]> {
+    return this.#call('storeRows', records.map(toStoreRow));
+  }
+
+  createById(input: ContributionById): Promise<ByIdOutcome> {
+    return this.#call('createById', input);
+  }
+
+  getContributor(id: string): Promise<StoredContributor | undefined> {
+    return this.#call('getContributor', id);
+  }
+
+  listContributors(page: PageRequest): Promise<Page<StoredContributor>> {
+    return this.#call('listContributors', page);
+  }
+
+  getAsset(id: string): Promise<StoredAsset | undefined> {
+    return this.#call('getAsset', id);
+  }
+
+  listAssets(page: PageRequest): Promise<Page<StoredAsset>> {
+    return this.#call('listAssets', page);
+  }
+
+  listContributions(filter: ContributionFilter, page: PageRequest): Promise<Page<StoredContribution>> {
+    return this.#call('listContributions', filter, page);
+  }
+
+  contributionsForCommit(commitHash: string): Promise<StoredContribution[]> {
+    return this.#call('contributionsForCommit', commitHash);
+  }
+
+  report(filter: ContributionFilter, by: ReportGrouping): Promise<ReportRow[]> {
+    return this.#call('report', filter, by);
+  }
+
+  stats(filter: ContributionFilter, top?: number): Promise<Stats> {
+    return this.#call('stats', filter, top);
+  }
+
+  schemaVersion(): Promise<number> {
+    return this.#call('schemaVersion');
+  }
+
+  ping(): Promise<void> {
+    return this.#call('ping');
+  }
+
+  /** Closes the database (a last checkpoint included) and ends the thread. */
+  close(): Promise<void> {
+    return (this.#closed ??= (async () => {
+      if (!this.#stopped) {
+        const exited = once(this.#worker, 'exit');
+        await this.#call('close').catch(() => {});
+        await exited.catch(() => {});
+      }
+      this.#stop(new Error('the store is closed'));
+    })());
+  }
+
+  #call<T>(method: string, ...args: unknown[]): Promise<T> {
+    if (this.#stopped) return Promise.reject(this.#stopped);
+    const id = this.#nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.#worker.postMessage({ id, method, args });
+    });
+  }
+
+  #settle(reply: Reply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (reply.error) pending.reject(toError(reply.error));
+    else pending.resolve(reply.value);
+  }
+
+  #stop(reason: Error): void {
+    this.#stopped ??= reason;
+    for (const { reject } of this.#pending.values()) reject(this.#stopped);
+    this.#pending.clear();
+  }
+}
+
+/** The store's own errors keep their type across the thread boundary; the error handler relies on it. */
+function toError(error: NonNullable<Reply['error']>): Error {
+  if (error.name === 'InvalidCursorError') return new InvalidCursorError();
+  return Object.assign(new Error(error.message), { name: error.name ?? 'Error', code: error.code });
+}

@@ -1,0 +1,101 @@
+// `coherence serve`: run the Coherence API over the SQLite file, or PostgreSQL when DATABASE_URL is set,
+// until SIGTERM or SIGINT, then shut down gracefully.
+
+import { InvalidArgumentError, type Command } from 'commander';
+import type { RunningServer } from '@coherence/api';
+import { CoherenceError } from '../errors.js';
+import { databasePath } from './options.js';
+
+export interface ServeCommandOptions {
+  port: number;
+  host: string;
+  db?: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the Coherence HTTP API (PostgreSQL when DATABASE_URL is set, else the SQLite file)')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', portNumber, 8080)
+    .option('--host <host>', 'interface to listen on; anything but loopback needs COHERENCE_API_KEYS', '127.0.0.1')
+    .option('--db <file>', 'SQLite database (default $COHERENCE_DB or .coherence/coherence.db)')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  COHERENCE_API_KEYS        comma-separated keys accepted in X-API-Key for writes
+  COHERENCE_READ_KEY        when set, reads need X-API-Key too (this key or a write key)
+  COHERENCE_WEBHOOK_SECRET  secret of the GitHub webhook (POST /api/webhooks/github)
+  DATABASE_URL              postgres:// URL: use PostgreSQL instead of the SQLite file`,
+    )
+    .action(async (options: ServeCommandOptions) => {
+      process.exitCode = await runServe(options);
+    });
+}
+
+export async function runServe(options: ServeCommandOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Loaded here so that other commands never load the HTTP stack.
+  const { ConfigError, isLoopbackHost, openStoreFromEnv, parseApiKeys, redactUrl, startServer } = await import('@coherence/api');
+  const apiKeys = parseApiKeys(env.COHERENCE_API_KEYS);
+  if (apiKeys.length === 0 && !isLoopbackHost(options.host)) {
+    throw new CoherenceError(
+      'environment',
+      'ENOAPIKEYS',
+      `refusing to serve on ${options.host} without API keys: set COHERENCE_API_KEYS (comma-separated), or use --host 127.0.0.1`,
+    );
+  }
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  const dbPath = databasePath(options.db);
+  const target = databaseUrl ? redactUrl(databaseUrl) : dbPath;
+
+  let store;
+  try {
+    store = await openStoreFromEnv({ dbPath, databaseUrl });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CoherenceError('environment', 'EDATABASEURL', error.message);
+    throw new CoherenceError('environment', 'EDBOPEN', `cannot open the database at ${target}: ${describe(error)}`, { cause: error });
+  }
+
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      port: options.port,
+      host: options.host,
+      store,
+      apiKeys,
+      ...(env.COHERENCE_READ_KEY ? { readKey: env.COHERENCE_READ_KEY } : {}),
+      ...(env.COHERENCE_WEBHOOK_SECRET ? { webhookSecret: env.COHERENCE_WEBHOOK_SECRET } : {}),
+    });
+  } catch (error) {
+    await store.close();
+    if (error instanceof ConfigError) throw new CoherenceError('environment', 'ENOAPIKEYS', error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new CoherenceError('environment', 'EADDRINUSE', `${options.host}:${options.port} is already in use`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CoherenceError('environment', 'EBADHOST', `cannot listen on ${options.host}`);
+    throw error;
+  }
+
+  process.stderr.write(`serving ${store.dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'} ${target}\nlistening on ${server.url}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  process.stderr.write(`${signal}: finishing in-flight requests, then closing the database\n`);
+  // A second signal while draining means "now".
+  const forced = () => process.exit(1);
+  process.once('SIGTERM', forced);
+  process.once('SIGINT', forced);
+  await server.close();
+  process.stderr.write('stopped\n');
+  return 0;
+}
+
+function portNumber(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) throw new InvalidArgumentError('expected a port number, 0–65535');
+  return port;
+}
+
+function describe(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/^SqliteError:\s*/, '');
+}
