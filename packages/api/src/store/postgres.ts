@@ -4,7 +4,8 @@
 
 import pg from 'pg';
 import { formatCents, type ContributionRecord } from '@coherence/core';
-import { decodeCursor, encodeCursor, InvalidCursorError, type CursorPosition } from './cursor.js';
+import { decodePageCursor, paginate } from './cursor.js';
+import { meanHundredths, numberOr } from './store-row.js';
 import { newId } from './ids.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
@@ -245,7 +246,7 @@ export class PostgresStore implements ContributionStore {
   }
 
   async listContributors(page: PageRequest): Promise<Page<StoredContributor>> {
-    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     const params: unknown[] = [page.limit + 1];
     const where = after ? `WHERE (created_at, id) > ($2::timestamptz, $3)` : '';
     if (after) params.push(after.sortKey, after.id);
@@ -262,7 +263,7 @@ export class PostgresStore implements ContributionStore {
   }
 
   async listAssets(page: PageRequest): Promise<Page<StoredAsset>> {
-    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     const params: unknown[] = [page.limit + 1];
     const where = after ? `WHERE (created_at, id) > ($2::timestamptz, $3)` : '';
     if (after) params.push(after.sortKey, after.id);
@@ -277,7 +278,7 @@ export class PostgresStore implements ContributionStore {
     const query = new SqlParams();
     const where = filterClause(filter, query);
     if (page.cursor !== undefined) {
-      const after = decode(page.cursor);
+      const after = decodePageCursor(page.cursor);
       where.push(`(c.timestamp, c.id) > (${query.add(after.sortKey)}::timestamptz, ${query.add(after.id)})`);
     }
     const { rows } = await this.#pool.query<ContributionRow>(
@@ -550,26 +551,9 @@ function whereSql(where: readonly string[]): string {
   return where.length ? `WHERE ${where.join(' AND ')}` : '';
 }
 
-function decode(cursor: string): CursorPosition {
-  const position = decodeCursor(cursor);
-  // A cursor is a timestamp this store issued; anything else is refused before it reaches SQL.
-  if (!position || Number.isNaN(Date.parse(position.sortKey))) throw new InvalidCursorError();
-  return position;
-}
 
-function paginate<T>(rows: T[], limit: number, position: (row: T) => CursorPosition): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: encodeCursor(position(items[items.length - 1]!)) };
-}
 
-function meanHundredths(sum: number, count: number): number {
-  return count === 0 ? 0 : Math.round(sum / count) / 100;
-}
 
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isSafeInteger(value) ? value : fallback;
-}
 
 interface RawAsset {
   id: string;

@@ -5,11 +5,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { formatCents, type ContributionRecord } from '@coherence/core';
-import { decodeCursor, encodeCursor, InvalidCursorError } from './cursor.js';
+import { decodePageCursor, paginate } from './cursor.js';
 import { newId } from './ids.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
-import { toStoreRow, type StoreRow } from './store-row.js';
+import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
 import {
   REPOSITORY_ASSET,
   type ByIdOutcome,
@@ -215,7 +215,7 @@ export class SqliteStore implements ContributionStore {
   }
 
   async listContributors(page: PageRequest): Promise<Page<StoredContributor>> {
-    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     const rows = this.#db
       .prepare(
         `SELECT * FROM contributors ${after ? 'WHERE (created_at, id) > (@sortKey, @id)' : ''}
@@ -231,7 +231,7 @@ export class SqliteStore implements ContributionStore {
   }
 
   async listAssets(page: PageRequest): Promise<Page<StoredAsset>> {
-    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     const rows = this.#db
       .prepare(`SELECT * FROM assets ${after ? 'WHERE (created_at, id) > (@sortKey, @id)' : ''} ORDER BY created_at, id LIMIT @limit`)
       .all({ ...after, limit: page.limit + 1 }) as RawAsset[];
@@ -240,7 +240,7 @@ export class SqliteStore implements ContributionStore {
 
   async listContributions(filter: ContributionFilter, page: PageRequest): Promise<Page<StoredContribution>> {
     const { where, params } = filterClause(filter);
-    const after = page.cursor === undefined ? undefined : decode(page.cursor);
+    const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     if (after) where.push('(c.timestamp, c.id) > (@afterKey, @afterId)');
     const rows = this.#db
       .prepare(
@@ -494,25 +494,9 @@ function filterClause(filter: ContributionFilter): { where: string[]; params: Re
   return { where, params };
 }
 
-function decode(cursor: string) {
-  const position = decodeCursor(cursor);
-  if (!position) throw new InvalidCursorError();
-  return position;
-}
 
-function paginate<T>(rows: T[], limit: number, position: (row: T) => { sortKey: string; id: string }): Page<T> {
-  if (rows.length <= limit) return { items: rows };
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: encodeCursor(position(items[items.length - 1]!)) };
-}
 
-function meanHundredths(sum: number, count: number): number {
-  return count === 0 ? 0 : Math.round(sum / count) / 100;
-}
 
-function numberOr(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isSafeInteger(value) ? value : fallback;
-}
 
 interface WriteBatch {
   createdAt: string;

@@ -36,3 +36,13 @@ export function toStoreRow(record: ContributionRecord): StoreRow {
     metaJson: JSON.stringify(record.meta),
   };
 }
+
+/** A mean of scores summed in hundredths, back to a two-decimal score. */
+export function meanHundredths(sum: number, count: number): number {
+  return count === 0 ? 0 : Math.round(sum / count) / 100;
+}
+
+/** A whole count from client-supplied metadata, or the fallback. */
+export function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : fallback;
+}
