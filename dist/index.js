@@ -53617,33 +53617,17 @@ var BatchQueue = class {
   }
 };
 
-// packages/cli/src/git/log-process.ts
+// packages/cli/src/git/diff-tree-process.ts
 import { spawn } from "node:child_process";
-
-// packages/cli/src/git/git-environment.ts
-var REPOSITORY_LOCATORS = [
-  "GIT_DIR",
-  "GIT_WORK_TREE",
-  "GIT_INDEX_FILE",
-  "GIT_OBJECT_DIRECTORY",
-  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-  "GIT_COMMON_DIR",
-  "GIT_NAMESPACE",
-  "GIT_PREFIX"
-];
-function gitEnvironment(base = process.env) {
-  const environment = { ...base };
-  for (const name of REPOSITORY_LOCATORS) delete environment[name];
-  environment.LC_ALL = "C";
-  environment.LANGUAGE = "C";
-  return environment;
-}
 
 // packages/cli/src/git/parse-log.ts
 var HEADER_FIELDS = ["%H", "%P", "%aN", "%aE", "%aI", "%cN", "%cE", "%cI", "%s", "%B"];
 var LOG_FORMAT = `%x1e${HEADER_FIELDS.join("%x00")}`;
 var NUL = 0;
+var NEWLINE = 10;
 var RECORD_START = 30;
+var BATCH_END = 29;
+var BATCH_END_LINE = "\n";
 var LogStreamParser = class {
   /** Bytes of a token whose NUL has not arrived yet (a UTF-8 character may be split across them). */
   partial = [];
@@ -53651,10 +53635,14 @@ var LogStreamParser = class {
   /** The commit being read: complete only once the next one starts or the stream ends. */
   current;
   rename;
+  completedCount = 0;
+  batchEnds = [];
+  /** A batch-end byte ended the last chunk; its newline is still to come. */
+  batchEndOpen = false;
   /** Parses a chunk; returns the commits it completed (the last one stays open until the next begins). */
   push(chunk) {
     const completed = [];
-    let from = 0;
+    let from = this.skipBatchEnds(chunk, 0, completed);
     for (let nul = chunk.indexOf(NUL, from); nul !== -1; nul = chunk.indexOf(NUL, from)) {
       if (this.partial.length > 0) {
         this.partial.push(chunk.subarray(from, nul));
@@ -53663,7 +53651,7 @@ var LogStreamParser = class {
       } else {
         this.token(chunk.subarray(from, nul), completed);
       }
-      from = nul + 1;
+      from = this.skipBatchEnds(chunk, nul + 1, completed);
     }
     if (from < chunk.length) this.partial.push(Buffer.from(chunk.subarray(from)));
     return completed;
@@ -53675,9 +53663,46 @@ var LogStreamParser = class {
       this.token(Buffer.concat(this.partial), completed);
       this.partial = [];
     }
-    if (this.header !== void 0 || this.rename !== void 0) throw new Error("git log output ended in the middle of a commit");
+    if (this.header !== void 0 || this.rename !== void 0 || this.batchEndOpen) throw new Error("git log output ended in the middle of a commit");
     this.finishCurrent(completed);
     return completed;
+  }
+  /**
+   * For each batch-end line seen since the last call, how many commits had been completed in all when
+   * it arrived. The commit before the line counts as completed: nothing of it can follow the line.
+   */
+  takeBatchEnds() {
+    const ends = this.batchEnds;
+    this.batchEnds = [];
+    return ends;
+  }
+  /**
+   * Consumes batch-end lines at `from`, if a token starts there between commits, and returns where the
+   * next token starts. They are taken as soon as they arrive: no NUL follows one until git prints more.
+   */
+  skipBatchEnds(chunk, from, completed) {
+    if (this.partial.length > 0 || this.header !== void 0 || this.rename !== void 0) return from;
+    let at = from;
+    if (this.batchEndOpen && at < chunk.length) {
+      if (chunk[at] !== NEWLINE) throw new Error("unexpected byte after a batch end in git output");
+      this.batchEndOpen = false;
+      this.endBatch(completed);
+      at += 1;
+    }
+    while (at < chunk.length && chunk[at] === BATCH_END) {
+      if (at + 1 === chunk.length) {
+        this.batchEndOpen = true;
+        return chunk.length;
+      }
+      if (chunk[at + 1] !== NEWLINE) break;
+      this.endBatch(completed);
+      at += 2;
+    }
+    return at;
+  }
+  endBatch(completed) {
+    this.finishCurrent(completed);
+    this.batchEnds.push(this.completedCount);
   }
   token(bytes, completed) {
     if (this.header !== void 0) return this.headerField(bytes.toString("utf8"));
@@ -53714,7 +53739,9 @@ var LogStreamParser = class {
     this.rename = void 0;
   }
   finishCurrent(completed) {
-    if (this.current !== void 0) completed.push(this.current);
+    if (this.current === void 0) return;
+    completed.push(this.current);
+    this.completedCount += 1;
     this.current = void 0;
   }
 };
@@ -53745,8 +53772,8 @@ function count(digits, entry) {
   return Number(digits);
 }
 
-// packages/cli/src/git/log-command.ts
-function logCommandArgs(root, options) {
+// packages/cli/src/git/diff-tree-command.ts
+function diffTreeArgs(root, options) {
   return [
     "-C",
     root,
@@ -53754,19 +53781,18 @@ function logCommandArgs(root, options) {
     "-c",
     "core.quotepath=off",
     "-c",
-    "log.showSignature=false",
-    "-c",
     "i18n.logOutputEncoding=UTF-8",
     // Line counts differ between diff algorithms; the same history must give the same figures everywhere.
     "-c",
     "diff.algorithm=myers",
-    "log",
-    "--no-walk=unsorted",
+    "diff-tree",
     "--stdin",
+    // A commit whose diff is empty (or all excluded by git) still gets its header.
+    "--always",
     "-z",
     "--numstat",
     "-M",
-    // Root commits show their full contents even when log.showRoot=false.
+    // Root commits show their full contents, as git log does.
     "--root",
     "--no-color",
     "--no-ext-diff",
@@ -53776,13 +53802,35 @@ function logCommandArgs(root, options) {
   ];
 }
 
-// packages/cli/src/git/log-process.ts
+// packages/cli/src/git/git-environment.ts
+var REPOSITORY_LOCATORS = [
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR",
+  "GIT_NAMESPACE",
+  "GIT_PREFIX"
+];
+function gitEnvironment(base = process.env) {
+  const environment = { ...base };
+  for (const name of REPOSITORY_LOCATORS) delete environment[name];
+  environment.LC_ALL = "C";
+  environment.LANGUAGE = "C";
+  return environment;
+}
+
+// packages/cli/src/git/diff-tree-process.ts
 var STDERR_LIMIT = 8192;
-function startLogProcess(root, hashes, options, handlers) {
-  const child = spawn("git", logCommandArgs(root, options), { env: { ...gitEnvironment(), GIT_FLUSH: "0" }, windowsHide: true });
+var COMMAND = "diff-tree";
+function startDiffTree(root, options, handlers) {
+  const child = spawn("git", diffTreeArgs(root, options), { env: { ...gitEnvironment(), GIT_FLUSH: "0" }, windowsHide: true });
   const parser4 = new LogStreamParser();
+  const batches = [];
+  let printed = [];
+  let completed = 0;
   let stderr = "";
-  let delivered = 0;
   let settled = false;
   const settle = (error2) => {
     if (settled) return;
@@ -53790,11 +53838,24 @@ function startLogProcess(root, hashes, options, handlers) {
     if (error2 === void 0) handlers.onEnd();
     else handlers.onError(error2);
   };
-  const deliver = (commits) => {
-    delivered += commits.length;
-    if (commits.length > 0) handlers.onCommits(commits);
+  const confirmBatch = () => {
+    const batch = batches.shift();
+    if (batch === void 0) throw errors.gitFailed(COMMAND, "printed output for a batch it was never given");
+    if (printed.length !== batch.length) {
+      const missing = batch.find((hash) => !printed.includes(hash));
+      throw errors.gitFailed(COMMAND, stderr.trim() || `could not read commit ${missing ?? batch[0]}`);
+    }
+    printed = [];
   };
-  child.on("error", (error2) => settle(gitError(error2, "log")));
+  const account = (commits, ends) => {
+    let index = 0;
+    for (const end of ends) {
+      for (; completed < end; completed += 1) printed.push(commits[index++].hash);
+      confirmBatch();
+    }
+    for (; index < commits.length; completed += 1) printed.push(commits[index++].hash);
+  };
+  child.on("error", (error2) => settle(gitError(error2, COMMAND)));
   child.stdin.on("error", () => {
   });
   child.stderr.on("data", (chunk) => {
@@ -53803,7 +53864,11 @@ function startLogProcess(root, hashes, options, handlers) {
   child.stdout.on("data", (chunk) => {
     if (settled) return;
     try {
-      deliver(parser4.push(chunk));
+      const commits = parser4.push(chunk);
+      const ends = parser4.takeBatchEnds();
+      account(commits, ends);
+      if (commits.length > 0) handlers.onCommits(commits);
+      for (let end = 0; end < ends.length && !settled; end += 1) handlers.onBatchDone();
     } catch (error2) {
       settle(error2);
       child.kill();
@@ -53811,18 +53876,24 @@ function startLogProcess(root, hashes, options, handlers) {
   });
   child.on("close", (code, signal) => {
     if (settled) return;
-    if (code !== 0) return settle(errors.gitFailed("log", stderr.trim() || `exited with ${signal ?? code}`));
+    if (code !== 0) return settle(errors.gitFailed(COMMAND, stderr.trim() || `exited with ${signal ?? code}`));
     try {
-      deliver(parser4.end());
+      if (parser4.end().length > 0 || batches.length > 0 || printed.length > 0) {
+        throw errors.gitFailed(COMMAND, stderr.trim() || "stopped before printing every requested commit");
+      }
     } catch (error2) {
       return settle(error2);
     }
-    if (delivered !== hashes.length) return settle(errors.gitFailed("log", `printed ${delivered} of ${hashes.length} requested commits`));
     settle();
   });
-  child.stdin.end(hashes.length === 0 ? "" : `${hashes.join("\n")}
-`);
   return {
+    feed: (hashes) => {
+      if (hashes.length === 0) return;
+      batches.push(hashes);
+      child.stdin.write(`${hashes.join("\n")}
+${BATCH_END_LINE}`);
+    },
+    finish: () => child.stdin.end(),
     pause: () => child.stdout.pause(),
     resume: () => child.stdout.resume(),
     stop: () => {
@@ -53833,58 +53904,93 @@ function startLogProcess(root, hashes, options, handlers) {
   };
 }
 
-// packages/cli/src/git/chunk-hashes.ts
-var CHUNKS_PER_JOB = 6;
-var MIN_CHUNK = 256;
-function chunkHashes(hashes, jobs) {
-  if (hashes.length === 0) return [];
-  const size = Math.max(MIN_CHUNK, Math.ceil(hashes.length / (Math.max(1, jobs) * CHUNKS_PER_JOB)));
-  const chunks = [];
-  for (let start = 0; start < hashes.length; start += size) chunks.push(hashes.slice(start, start + size));
-  return chunks;
-}
+// packages/cli/src/git/work-ranges.ts
+var WorkRanges = class {
+  ranges;
+  constructor(length, workers) {
+    const count3 = Math.max(1, Math.floor(workers));
+    this.ranges = Array.from({ length: count3 }, (_2, worker) => ({
+      start: Math.floor(length * worker / count3),
+      end: Math.floor(length * (worker + 1) / count3)
+    }));
+  }
+  /** Positions not yet handed out, over all workers. */
+  get remaining() {
+    return this.ranges.reduce((sum, range) => sum + range.end - range.start, 0);
+  }
+  /** The next batch for a worker, at most `size` long, or undefined once the whole list is handed out. */
+  take(worker, size) {
+    const own = this.ranges[worker];
+    if (own === void 0) throw new RangeError(`no worker ${worker}`);
+    if (own.start === own.end && !this.steal(own)) return void 0;
+    const batch = { start: own.start, end: Math.min(own.end, own.start + Math.max(1, size)) };
+    own.start = batch.end;
+    return batch;
+  }
+  /** Moves the back half of the largest other range (all of it, if only one position is left) to `thief`. */
+  steal(thief) {
+    let victim;
+    for (const range of this.ranges) {
+      if (range.end - range.start > (victim ? victim.end - victim.start : 0)) victim = range;
+    }
+    if (victim === void 0) return false;
+    const middle = victim.start + Math.floor((victim.end - victim.start) / 2);
+    thief.start = middle;
+    thief.end = victim.end;
+    victim.end = middle;
+    return true;
+  }
+};
 
 // packages/cli/src/git/read-commits.ts
 var MAX_DEFAULT_JOBS = 8;
 var PARALLEL_THRESHOLD = 2e3;
 var DEFAULT_HIGH_WATER_MARK = 4e3;
 var MAX_BATCH_COMMITS = 500;
+var FEED_COMMITS = 64;
+var BATCHES_IN_FLIGHT = 2;
 async function* readCommits(repo, hashes, options) {
   const unique = [...new Set(hashes)];
   if (unique.length === 0) return;
-  const jobs = jobCount(unique.length, options.jobs);
-  const chunks = chunkHashes(unique, jobs);
-  const workers = Math.min(jobs, chunks.length);
-  const running = /* @__PURE__ */ new Set();
-  let nextChunk = 0;
+  const workers = Math.min(jobCount(unique.length, options.jobs), unique.length);
+  const ranges = new WorkRanges(unique.length, workers);
+  const children = [];
   const queue = new BatchQueue({
     producers: workers,
     highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
     weigh: (commit) => 1 + commit.files.length,
     maxBatchItems: MAX_BATCH_COMMITS,
-    pause: () => running.forEach((child) => child.pause()),
-    resume: () => running.forEach((child) => child.resume())
+    pause: () => children.forEach((child) => child.pause()),
+    resume: () => children.forEach((child) => child.resume())
   });
-  const startNext = () => {
-    const chunk = chunks[nextChunk];
-    if (chunk === void 0) return queue.producerDone();
-    nextChunk += 1;
-    const child = startLogProcess(repo.root, chunk, options, {
+  const startWorker = (worker) => {
+    let inFlight = 0;
+    const feed = () => {
+      while (inFlight < BATCHES_IN_FLIGHT) {
+        const span = ranges.take(worker, FEED_COMMITS);
+        if (span === void 0) break;
+        child.feed(unique.slice(span.start, span.end));
+        inFlight += 1;
+      }
+      if (inFlight === 0) child.finish();
+    };
+    const child = startDiffTree(repo.root, options, {
       onCommits: (commits) => queue.push(commits),
-      onEnd: () => {
-        running.delete(child);
-        startNext();
+      onBatchDone: () => {
+        inFlight -= 1;
+        feed();
       },
+      onEnd: () => queue.producerDone(),
       onError: (error2) => queue.fail(error2)
     });
-    running.add(child);
-    if (queue.paused) child.pause();
+    children.push(child);
+    feed();
   };
   try {
-    for (let worker = 0; worker < workers; worker += 1) startNext();
+    for (let worker = 0; worker < workers; worker += 1) startWorker(worker);
     yield* queue.drain();
   } finally {
-    running.forEach((child) => child.stop());
+    children.forEach((child) => child.stop());
   }
 }
 function jobCount(commits, requested) {

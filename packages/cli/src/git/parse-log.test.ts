@@ -1,23 +1,27 @@
-// LogStreamParser against real `git log` output of the standard repository, in chunks of any size.
+// LogStreamParser against real `git diff-tree --stdin` output of the standard repository, in chunks of any size.
 
 import { spawnSync } from 'node:child_process';
 import type { GitCommit } from '@coherence/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStandardRepo, ODD_PATHS, STANDARD_PEOPLE, type StandardRepo } from '../../../../test/support/git-fixture.js';
 import { gitEnvironment } from './git-environment.js';
-import { logCommandArgs } from './log-command.js';
-import { LogStreamParser } from './parse-log.js';
+import { diffTreeArgs } from './diff-tree-command.js';
+import { BATCH_END_LINE, LogStreamParser } from './parse-log.js';
 
 let repo: StandardRepo;
 let output: Buffer;
 let hashes: string[];
 
+function gitOutput(input: string): Buffer {
+  const result = spawnSync('git', diffTreeArgs(repo.dir, { includeMerges: true }), { input, env: gitEnvironment() });
+  expect(result.status, result.stderr.toString()).toBe(0);
+  return result.stdout;
+}
+
 beforeAll(() => {
   repo = buildStandardRepo();
   hashes = repo.fixture.git(['rev-list', '--reverse', 'HEAD']).trim().split('\n');
-  const result = spawnSync('git', logCommandArgs(repo.dir, { includeMerges: true }), { input: `${hashes.join('\n')}\n`, env: gitEnvironment() });
-  expect(result.status, result.stderr.toString()).toBe(0);
-  output = result.stdout;
+  output = gitOutput(`${hashes.join('\n')}\n`);
 });
 afterAll(() => repo?.cleanup());
 
@@ -88,6 +92,23 @@ describe('LogStreamParser', () => {
     const secondHashEnd = output.indexOf(0, secondRecord);
     expect(parser.push(output.subarray(0, secondHashEnd))).toEqual([]);
     expect(parser.push(output.subarray(secondHashEnd, secondHashEnd + 1)).map((commit) => commit.hash)).toEqual([hashes[0]]);
+  });
+
+  it.each([1, 5, 1 << 20])('reports batch ends where they fall, in %i-byte chunks', (size) => {
+    // The first batch ends on the empty commit: a header with no numstat entries after it.
+    const split = hashes.indexOf(repo.hashes.empty) + 1;
+    const marked = gitOutput(`${hashes.slice(0, split).join('\n')}\n${BATCH_END_LINE}${hashes.slice(split).join('\n')}\n${BATCH_END_LINE}`);
+    const parser = new LogStreamParser();
+    const commits: GitCommit[] = [];
+    const ends: number[] = [];
+    for (let start = 0; start < marked.length; start += size) {
+      commits.push(...parser.push(marked.subarray(start, start + size)));
+      ends.push(...parser.takeBatchEnds());
+    }
+    // Each batch's last commit is complete at its end line, not only when the next commit starts.
+    expect(ends).toEqual([split, hashes.length]);
+    expect(parser.end()).toEqual([]);
+    expect(commits).toEqual(parseInChunks(output, output.length));
   });
 
   it('throws on output cut off inside a header', () => {

@@ -1,5 +1,5 @@
-// A pure, incremental parser for `git log -z --numstat --format=LOG_FORMAT` output: bytes in, commits out,
-// with the same result however the bytes are split into chunks.
+// A pure, incremental parser for `git log -z --numstat --format=LOG_FORMAT` output (which `git diff-tree
+// --stdin` prints too): bytes in, commits out, with the same result however the bytes are split into chunks.
 
 import type { FileChange, GitCommit } from '@coherence/core';
 
@@ -13,7 +13,15 @@ const HEADER_FIELDS = ['%H', '%P', '%aN', '%aE', '%aI', '%cN', '%cE', '%cI', '%s
 export const LOG_FORMAT = `%x1e${HEADER_FIELDS.join('%x00')}`;
 
 const NUL = 0x00;
+const NEWLINE = 0x0a;
 const RECORD_START = 0x1e;
+/**
+ * `git diff-tree --stdin` echoes any input line that is not an object name, and flushes: a line made of
+ * this byte, written after a batch of hashes, comes back once every commit of the batch is printed. It
+ * can only arrive between commits, where no numstat entry (a digit, "-" or a newline) or header can start.
+ */
+export const BATCH_END = 0x1d;
+export const BATCH_END_LINE = '\x1d\n';
 
 /** A numstat entry whose two paths (old, new) follow as the next tokens: a rename or copy. */
 interface PendingRename {
@@ -28,11 +36,15 @@ export class LogStreamParser {
   /** The commit being read: complete only once the next one starts or the stream ends. */
   private current: GitCommit | undefined;
   private rename: PendingRename | undefined;
+  private completedCount = 0;
+  private batchEnds: number[] = [];
+  /** A batch-end byte ended the last chunk; its newline is still to come. */
+  private batchEndOpen = false;
 
   /** Parses a chunk; returns the commits it completed (the last one stays open until the next begins). */
   push(chunk: Buffer): GitCommit[] {
     const completed: GitCommit[] = [];
-    let from = 0;
+    let from = this.skipBatchEnds(chunk, 0, completed);
     for (let nul = chunk.indexOf(NUL, from); nul !== -1; nul = chunk.indexOf(NUL, from)) {
       if (this.partial.length > 0) {
         this.partial.push(chunk.subarray(from, nul));
@@ -41,7 +53,7 @@ export class LogStreamParser {
       } else {
         this.token(chunk.subarray(from, nul), completed);
       }
-      from = nul + 1;
+      from = this.skipBatchEnds(chunk, nul + 1, completed);
     }
     // Copied, so a held tail neither pins the whole chunk nor changes if the caller reuses it.
     if (from < chunk.length) this.partial.push(Buffer.from(chunk.subarray(from)));
@@ -55,9 +67,49 @@ export class LogStreamParser {
       this.token(Buffer.concat(this.partial), completed);
       this.partial = [];
     }
-    if (this.header !== undefined || this.rename !== undefined) throw new Error('git log output ended in the middle of a commit');
+    if (this.header !== undefined || this.rename !== undefined || this.batchEndOpen) throw new Error('git log output ended in the middle of a commit');
     this.finishCurrent(completed);
     return completed;
+  }
+
+  /**
+   * For each batch-end line seen since the last call, how many commits had been completed in all when
+   * it arrived. The commit before the line counts as completed: nothing of it can follow the line.
+   */
+  takeBatchEnds(): number[] {
+    const ends = this.batchEnds;
+    this.batchEnds = [];
+    return ends;
+  }
+
+  /**
+   * Consumes batch-end lines at `from`, if a token starts there between commits, and returns where the
+   * next token starts. They are taken as soon as they arrive: no NUL follows one until git prints more.
+   */
+  private skipBatchEnds(chunk: Buffer, from: number, completed: GitCommit[]): number {
+    if (this.partial.length > 0 || this.header !== undefined || this.rename !== undefined) return from;
+    let at = from;
+    if (this.batchEndOpen && at < chunk.length) {
+      if (chunk[at] !== NEWLINE) throw new Error('unexpected byte after a batch end in git output');
+      this.batchEndOpen = false;
+      this.endBatch(completed);
+      at += 1;
+    }
+    while (at < chunk.length && chunk[at] === BATCH_END) {
+      if (at + 1 === chunk.length) {
+        this.batchEndOpen = true;
+        return chunk.length;
+      }
+      if (chunk[at + 1] !== NEWLINE) break;
+      this.endBatch(completed);
+      at += 2;
+    }
+    return at;
+  }
+
+  private endBatch(completed: GitCommit[]): void {
+    this.finishCurrent(completed);
+    this.batchEnds.push(this.completedCount);
   }
 
   private token(bytes: Buffer, completed: GitCommit[]): void {
@@ -100,7 +152,9 @@ export class LogStreamParser {
   }
 
   private finishCurrent(completed: GitCommit[]): void {
-    if (this.current !== undefined) completed.push(this.current);
+    if (this.current === undefined) return;
+    completed.push(this.current);
+    this.completedCount += 1;
     this.current = undefined;
   }
 }

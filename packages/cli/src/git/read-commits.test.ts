@@ -129,6 +129,12 @@ describe('readCommits', () => {
     expect(totals(commits)).toEqual(gitNumstatTotals(long.dir, ['HEAD']));
   });
 
+  it('shares a long history between more readers than cores, each commit exactly once', async () => {
+    const commits = await collect(longHashes, { includeMerges: false, jobs: 7 }, undefined, () => longRepo);
+    expect(commits.map((commit) => commit.hash).sort()).toEqual([...longHashes].sort());
+    expect(totals(commits)).toEqual(gitNumstatTotals(long.dir, ['HEAD']));
+  });
+
   it('pauses git for a slow consumer, resumes it, and still delivers everything', { timeout: 20_000 }, async () => {
     let batches = 0;
     const commits = await collect(
@@ -168,6 +174,6 @@ describe('readCommits', () => {
   it('rejects with git\'s message when git fails', async () => {
     const error = await collect([standard.hashes.initial, '0'.repeat(40)], { includeMerges: false, jobs: 1 }).catch((caught: unknown) => caught);
     expect(isCoherenceError(error) && error.code).toBe('EGIT');
-    expect((error as Error).message).toMatch(/^git log failed: .*0{40}/);
+    expect((error as Error).message).toMatch(/^git diff-tree failed: .*0{40}/);
   });
 });

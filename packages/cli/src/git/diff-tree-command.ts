@@ -1,9 +1,12 @@
-// The one `git log` invocation LogStreamParser understands: numstat for the commits listed on stdin.
+// The one git invocation LogStreamParser understands: a header and numstat for each commit named on stdin.
 
 import { LOG_FORMAT } from './parse-log.js';
 
-/** Arguments for `git`, reading commit hashes from stdin and printing them in the order given. */
-export function logCommandArgs(root: string, options: { includeMerges: boolean }): string[] {
+/**
+ * Arguments for `git diff-tree --stdin`: it prints exactly what `git log --no-walk --numstat` would for
+ * each hash, but reads its input as it goes, so one long-lived process can be handed work in batches.
+ */
+export function diffTreeArgs(root: string, options: { includeMerges: boolean }): string[] {
   return [
     '-C',
     root,
@@ -11,19 +14,18 @@ export function logCommandArgs(root: string, options: { includeMerges: boolean }
     '-c',
     'core.quotepath=off',
     '-c',
-    'log.showSignature=false',
-    '-c',
     'i18n.logOutputEncoding=UTF-8',
     // Line counts differ between diff algorithms; the same history must give the same figures everywhere.
     '-c',
     'diff.algorithm=myers',
-    'log',
-    '--no-walk=unsorted',
+    'diff-tree',
     '--stdin',
+    // A commit whose diff is empty (or all excluded by git) still gets its header.
+    '--always',
     '-z',
     '--numstat',
     '-M',
-    // Root commits show their full contents even when log.showRoot=false.
+    // Root commits show their full contents, as git log does.
     '--root',
     '--no-color',
     '--no-ext-diff',
