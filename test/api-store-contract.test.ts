@@ -311,3 +311,79 @@ describe('SQLite background checkpoints (the server’s mode)', () => {
     }
   });
 });
+
+describe('SQLite backfill transactions (the CLI’s mode)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'coherence-backfill-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** What another connection sees: committed rows only. */
+  async function committed(path: string): Promise<{ rows: number; cents: number; tracked: number }> {
+    const reader = openSqliteStore(path, { readonly: true });
+    try {
+      const rows = (await reader.listContributions({}, { limit: 1000 })).items;
+      const assets = (await reader.listAssets({ limit: 10 })).items;
+      expect(assets.reduce((sum, asset) => sum + asset.total_cost_cents, 0)).toBe(rows.reduce((sum, row) => sum + row.cost_cents, 0));
+      return { rows: rows.length, cents: rows.reduce((sum, row) => sum + row.cost_cents, 0), tracked: reader.trackedCommits('octo/hello', 's1').size };
+    } finally {
+      reader.closeSync();
+    }
+  }
+
+  const batch = (label: string) => ({
+    records: contributionsForCommit(commit(label), 'octo/hello'),
+    tracked: { repository: 'octo/hello', hashes: [hashFor(label)], settings: 's1' },
+  });
+
+  it('holds one transaction across additions until commit, totals included', async () => {
+    const path = join(dir, 'backfill.db');
+    const store = openSqliteStore(path);
+    const backfill = store.backfill();
+    const first = batch('b1');
+    const second = batch('b2');
+    expect(backfill.add(first.records, first.tracked)).toEqual({ created: 2, duplicates: 0 });
+    expect(backfill.add(second.records, second.tracked)).toEqual({ created: 2, duplicates: 0 });
+    expect(await committed(path)).toEqual({ rows: 0, cents: 0, tracked: 0 });
+    backfill.commit();
+    const cents = [...first.records, ...second.records].reduce((sum, record) => sum + record.costCents, 0);
+    expect(await committed(path)).toEqual({ rows: 4, cents, tracked: 2 });
+    // Nothing open: committing again changes nothing, and a repeat is counted as duplicates.
+    backfill.commit();
+    expect(backfill.add(first.records, first.tracked)).toEqual({ created: 0, duplicates: 2 });
+    backfill.commit();
+    expect(await committed(path)).toEqual({ rows: 4, cents, tracked: 2 });
+    store.closeSync();
+  });
+
+  it('loses only the open transaction on rollback or a failed write, and goes on working', async () => {
+    const path = join(dir, 'rollback.db');
+    const store = openSqliteStore(path);
+    const backfill = store.backfill();
+    const kept = batch('k1');
+    backfill.add(kept.records, kept.tracked);
+    backfill.commit();
+    const before = await committed(path);
+
+    const dropped = batch('d1');
+    backfill.add(dropped.records, dropped.tracked);
+    backfill.rollback();
+    expect(await committed(path)).toEqual(before);
+
+    // A row the schema refuses (negative cost) fails the add and rolls back what the transaction held.
+    const open = batch('d2');
+    backfill.add(open.records, open.tracked);
+    const refused = contributionsForCommit(commit('d3', { author: { name: 'Cy', email: 'cy@example.com', date: '2024-03-02T10:00:00Z' } }), 'octo/hello');
+    expect(() => backfill.add([{ ...refused[0]!, costCents: -1 }], { repository: 'octo/hello', hashes: [hashFor('d3')], settings: 's1' })).toThrow(/CHECK/);
+    expect(await committed(path)).toEqual(before);
+
+    // New people created in the rolled-back transactions are created again, not looked up from a stale cache.
+    const after = batch('a1');
+    backfill.add([...after.records, ...refused], after.tracked);
+    backfill.commit();
+    const rows = await committed(path);
+    expect(rows.rows).toBe(before.rows + after.records.length + refused.length);
+    store.closeSync();
+  });
+});

@@ -47,6 +47,15 @@ const PAGE_SIZE = 16_384;
 // With background checkpoints, a commit still checkpoints if the WAL ever grows past ~128 MiB.
 const WAL_BACKSTOP_PAGES = (128 * 1024 * 1024) / PAGE_SIZE;
 
+/** A write transaction held open across batches; see SqliteStore.backfill(). */
+export interface Backfill {
+  /** Stores records and marks their commits read; opens the transaction if none is open. */
+  add(records: readonly ContributionRecord[], tracked: TrackedCommits): IngestCounts;
+  /** Commits what was added since the last commit (nothing to do if nothing was). */
+  commit(): void;
+  rollback(): void;
+}
+
 /** The commits of one batch that a backfill read, so a later run can skip them. */
 export interface TrackedCommits {
   repository: string;
@@ -117,24 +126,54 @@ export class SqliteStore implements ContributionStore {
   }
 
   /**
-   * The CLI's fast path: stores a batch in one transaction without reading rows back.
-   * Either all of it lands or none of it does, so an interrupted backfill never leaves half a commit.
+   * The CLI's fast path: rows go in as they are read, inside one transaction the caller commits at a
+   * whole-commit boundary. The event loop is free between additions (git's pipes keep draining), and
+   * nothing waits in memory for a batch to fill; an interrupted backfill loses only the open transaction.
    */
-  ingestBatch(records: readonly ContributionRecord[], tracked?: TrackedCommits): IngestCounts {
-    return this.#transaction(() => {
-      const counts: IngestCounts = { created: 0, duplicates: 0 };
-      const batch = this.#batch();
-      for (const record of records) {
-        if (this.#write(toStoreRow(record), batch).status === 'created') counts.created += 1;
-        else counts.duplicates += 1;
-      }
-      this.#addTotals(batch);
-      if (tracked) {
-        const assetId = this.#assetId(tracked.repository, batch.createdAt);
-        for (const hash of tracked.hashes) this.#writes.trackCommit.run(assetId, hash, tracked.settings);
-      }
-      return counts;
-    });
+  backfill(): Backfill {
+    let batch: WriteBatch | undefined;
+    const close = (end: (open: WriteBatch) => void) => {
+      const open = batch;
+      if (open === undefined) return;
+      batch = undefined;
+      end(open);
+    };
+    return {
+      add: (records, tracked) => {
+        if (batch === undefined) {
+          this.#writes.begin.run();
+          batch = this.#batch();
+        }
+        try {
+          return this.#ingest(records, tracked, batch);
+        } catch (error) {
+          close(() => this.#rollback());
+          throw error;
+        }
+      },
+      commit: () =>
+        close((open) => {
+          try {
+            this.#addTotals(open);
+            this.#writes.commit.run();
+          } catch (error) {
+            this.#rollback();
+            throw error;
+          }
+        }),
+      rollback: () => close(() => this.#rollback()),
+    };
+  }
+
+  #ingest(records: readonly ContributionRecord[], tracked: TrackedCommits, batch: WriteBatch): IngestCounts {
+    const counts: IngestCounts = { created: 0, duplicates: 0 };
+    for (const record of records) {
+      if (this.#write(toStoreRow(record), batch).status === 'created') counts.created += 1;
+      else counts.duplicates += 1;
+    }
+    const assetId = this.#assetId(tracked.repository, batch.createdAt);
+    for (const hash of tracked.hashes) this.#writes.trackCommit.run(assetId, hash, tracked.settings);
+    return counts;
   }
 
   /** Hashes of the repository's commits already read under these settings. */
@@ -328,18 +367,22 @@ export class SqliteStore implements ContributionStore {
    * Ids cached during a transaction that rolls back may name rows that no longer exist, so the caches go too.
    */
   #transaction<T>(work: () => T): T {
-    const { begin, commit, rollback } = this.#writes;
+    const { begin, commit } = this.#writes;
     begin.run();
     try {
       const result = work();
       commit.run();
       return result;
     } catch (error) {
-      if (this.#db.inTransaction) rollback.run();
-      this.#contributorIds.clear();
-      this.#assetIds.clear();
+      this.#rollback();
       throw error;
     }
+  }
+
+  #rollback(): void {
+    if (this.#db.inTransaction) this.#writes.rollback.run();
+    this.#contributorIds.clear();
+    this.#assetIds.clear();
   }
 
   get #writes() {
