@@ -10,5 +10,5 @@ export { VERSION } from './version.js';
 export { ApiSink, API_BATCH_ITEMS, type ApiSinkOptions } from './sinks/api-sink.js';
 export { ApiClient, apiBase, displayUrl } from './api/api-client.js';
 export { Spool, type SpooledItem } from './api/spool.js';
-export { flushSpool, type FlushSummary } from './commands/flush.js';
+export { flushSpool, type FlushSummary } from './api/flush-spool.js';
 export { registerSecret, redact } from './report-error.js';

@@ -10,7 +10,6 @@ import { openSqliteSink } from '../sinks/sqlite-sink.js';
 import { trackHistory, type TrackOptions } from '../track/track-history.js';
 import { errors } from '../errors.js';
 import { registerSecret } from '../report-error.js';
-import { ApiSink } from '../sinks/api-sink.js';
 import { collect, collectGlob, databasePath, httpUrl, positiveInteger, repositoryName, spoolPath } from './options.js';
 
 export interface TrackCommandOptions {
@@ -104,6 +103,8 @@ async function openSink(options: TrackCommandOptions): Promise<ContributionSink>
   }
   const apiKey = options.apiKey ?? nonEmpty(process.env.COHERENCE_API_KEY);
   registerSecret(apiKey);
+  // Loaded on demand, so local runs never load the HTTP client.
+  const { ApiSink } = await import('../sinks/api-sink.js');
   return new ApiSink({ url: apiUrl, ...(apiKey === undefined ? {} : { apiKey }), spoolPath: spoolPath(options.spool) });
 }
 

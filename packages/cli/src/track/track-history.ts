@@ -72,17 +72,20 @@ export async function trackHistory(options: TrackOptions, sink: ContributionSink
   const started = Date.now();
   const repo = await openRepository(options.repoDir);
   const range = await resolveRange(repo, options, options.now);
-  const hashes = await listCommits(repo, range, { includeMerges: options.includeMerges });
+  // Independent lookups, side by side: listing a long history is the slow one.
+  const [hashes, repository, mailmap] = await Promise.all([
+    listCommits(repo, range, { includeMerges: options.includeMerges }),
+    options.repository ?? repo.repositoryName(),
+    createMailmapResolver(repo),
+  ]);
   if (hashes.length === 0) throw errors.emptyRange(range.description);
   await assertHistoryComplete(repo, hashes);
 
-  const repository = options.repository ?? (await repo.repositoryName());
   const settings = settingsFingerprint(options);
   const known = options.skipKnown === false ? new Set<string>() : await sink.knownCommits(repository, settings);
   const toRead = known.size === 0 ? hashes : hashes.filter((hash) => !known.has(hash));
 
   const isExcluded = createExcludeMatcher({ globs: options.excludes, useDefaults: options.useDefaultExcludes });
-  const mailmap = await createMailmapResolver(repo);
   const credit = { includeBots: options.includeBots, extraBots: options.extraBots, resolveIdentity: mailmap.resolve, isExcluded };
 
   const totals = emptyCounts();
