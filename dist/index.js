@@ -49638,8 +49638,18 @@ function createExcludeMatcher(options = {}) {
   const globs2 = [...options.useDefaults === false ? [] : DEFAULT_EXCLUDES, ...options.globs ?? []];
   if (globs2.length === 0) return () => false;
   const isMatch = (0, import_picomatch.default)(globs2, { dot: true });
-  return (path) => isMatch(path);
+  const seen = /* @__PURE__ */ new Map();
+  return (path) => {
+    let excluded = seen.get(path);
+    if (excluded === void 0) {
+      excluded = isMatch(path);
+      if (seen.size >= MEMO_PATHS) seen.clear();
+      seen.set(path, excluded);
+    }
+    return excluded;
+  };
 }
+var MEMO_PATHS = 2e4;
 function invalidGlob(glob) {
   if (glob.trim() === "") return "an exclude glob cannot be empty";
   try {
@@ -49802,14 +49812,25 @@ function normalizeEmail(email) {
 function githubLoginFromEmail(email) {
   return NOREPLY.exec(normalizeEmail(email))?.[1];
 }
+var DEFAULT_BOT_SET = new Set(DEFAULT_BOTS);
+var botSets = /* @__PURE__ */ new WeakMap();
+function knownBots(extraBots) {
+  if (extraBots === void 0 || extraBots.length === 0) return DEFAULT_BOT_SET;
+  let known = botSets.get(extraBots);
+  if (known === void 0) {
+    known = /* @__PURE__ */ new Set([...DEFAULT_BOTS, ...extraBots.map((bot) => bot.trim().toLowerCase())]);
+    botSets.set(extraBots, known);
+  }
+  return known;
+}
 function isBot(person, options = {}) {
   const name = person.name.trim().toLowerCase();
   const email = normalizeEmail(person.email);
   const login = githubLoginFromEmail(email);
   const localPart = email.split("@")[0] ?? "";
   if (name.endsWith("[bot]") || localPart.endsWith("[bot]") || login?.endsWith("[bot]")) return true;
-  const known = /* @__PURE__ */ new Set([...DEFAULT_BOTS, ...(options.extraBots ?? []).map((bot) => bot.trim().toLowerCase())]);
-  return [name, email, localPart, login].some((candidate) => candidate !== void 0 && known.has(candidate));
+  const known = knownBots(options.extraBots);
+  return known.has(name) || known.has(email) || known.has(localPart) || login !== void 0 && known.has(login);
 }
 function parsePerson(text) {
   const match = NAME_AND_EMAIL.exec(text.trim());

@@ -91,4 +91,15 @@ describe('splitCents', () => {
       }
     }
   });
+
+  it('answers the same for a path seen many times, and past the matcher\'s memory of paths', () => {
+    const isExcluded = createExcludeMatcher({ globs: ['docs/**'] });
+    for (let round = 0; round < 2; round += 1) {
+      for (let index = 0; index < 25_000; index += 1) {
+        expect(isExcluded(`docs/page${index}.md`)).toBe(true);
+        if (index % 1000 === 0) expect(isExcluded(`src/page${index}.ts`)).toBe(false);
+      }
+    }
+    expect(isExcluded('yarn.lock')).toBe(true);
+  });
 });

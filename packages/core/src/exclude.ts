@@ -39,8 +39,21 @@ export function createExcludeMatcher(options: ExcludeOptions = {}): PathFilter {
   const globs = [...(options.useDefaults === false ? [] : DEFAULT_EXCLUDES), ...(options.globs ?? [])];
   if (globs.length === 0) return () => false;
   const isMatch = picomatch(globs as string[], { dot: true });
-  return (path) => isMatch(path);
+  // The same paths change over and over in a history; each glob is a regular expression to run.
+  const seen = new Map<string, boolean>();
+  return (path) => {
+    let excluded = seen.get(path);
+    if (excluded === undefined) {
+      excluded = isMatch(path);
+      if (seen.size >= MEMO_PATHS) seen.clear();
+      seen.set(path, excluded);
+    }
+    return excluded;
+  };
 }
+
+/** Paths remembered per matcher: bounded, since a run may see any number of distinct paths. */
+const MEMO_PATHS = 20_000;
 
 /** Invalid user globs are reported before any work starts. */
 export function invalidGlob(glob: string): string | undefined {

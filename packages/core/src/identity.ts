@@ -37,14 +37,28 @@ export interface BotOptions {
   extraBots?: readonly string[];
 }
 
+const DEFAULT_BOT_SET: ReadonlySet<string> = new Set(DEFAULT_BOTS);
+/** Bot lists by the extraBots array they came from: a run checks every commit against the same one. */
+const botSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function knownBots(extraBots: readonly string[] | undefined): ReadonlySet<string> {
+  if (extraBots === undefined || extraBots.length === 0) return DEFAULT_BOT_SET;
+  let known = botSets.get(extraBots);
+  if (known === undefined) {
+    known = new Set([...DEFAULT_BOTS, ...extraBots.map((bot) => bot.trim().toLowerCase())]);
+    botSets.set(extraBots, known);
+  }
+  return known;
+}
+
 export function isBot(person: Person, options: BotOptions = {}): boolean {
   const name = person.name.trim().toLowerCase();
   const email = normalizeEmail(person.email);
   const login = githubLoginFromEmail(email);
   const localPart = email.split('@')[0] ?? '';
   if (name.endsWith('[bot]') || localPart.endsWith('[bot]') || login?.endsWith('[bot]')) return true;
-  const known = new Set([...DEFAULT_BOTS, ...(options.extraBots ?? []).map((bot) => bot.trim().toLowerCase())]);
-  return [name, email, localPart, login].some((candidate) => candidate !== undefined && known.has(candidate));
+  const known = knownBots(options.extraBots);
+  return known.has(name) || known.has(email) || known.has(localPart) || (login !== undefined && known.has(login));
 }
 
 /** "Jane Doe <jane@example.com>" → { name, email }; undefined when it has no address. */
