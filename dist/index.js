@@ -49992,6 +49992,50 @@ function isValidRepositoryName(name) {
   return name.length <= 200 && REPOSITORY_NAME.test(name) && !name.split("/").some((part) => part === "." || part === "..");
 }
 
+// packages/core/src/payload-batches.ts
+var MAX_BATCH_ITEMS = 1e3;
+var MAX_BODY_BYTES = 1024 * 1024;
+var ENVELOPE_BYTES = '{"items":[]}'.length;
+function batchPayloads(items, json, limits = {}) {
+  const maxItems = Math.min(limits.maxItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
+  const maxBytes = Math.min(limits.maxBytes ?? MAX_BODY_BYTES, MAX_BODY_BYTES);
+  const result = { batches: [], oversized: [] };
+  let current = { items: [], texts: [], bytes: ENVELOPE_BYTES };
+  const close = () => {
+    if (current.items.length === 0) return;
+    result.batches.push({ items: current.items, body: `{"items":[${current.texts.join(",")}]}` });
+    current = { items: [], texts: [], bytes: ENVELOPE_BYTES };
+  };
+  for (const item of items) {
+    const text = json(item);
+    const bytes = utf8Length(text);
+    if (ENVELOPE_BYTES + bytes > maxBytes) {
+      result.oversized.push(item);
+      continue;
+    }
+    const separator = current.items.length === 0 ? 0 : 1;
+    if (current.items.length >= maxItems || current.bytes + separator + bytes > maxBytes) close();
+    current.bytes += (current.items.length === 0 ? 0 : 1) + bytes;
+    current.items.push(item);
+    current.texts.push(text);
+  }
+  close();
+  return result;
+}
+function utf8Length(text) {
+  let bytes = 0;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 128) bytes += 1;
+    else if (code < 2048) bytes += 2;
+    else if (code >= 55296 && code <= 56319 && index + 1 < text.length && (text.charCodeAt(index + 1) & 64512) === 56320) {
+      bytes += 4;
+      index += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
 // packages/cli/src/errors.ts
 var CoherenceError = class extends Error {
   constructor(kind, code, message, options) {
@@ -56108,11 +56152,11 @@ var ApiClient = class {
     this.#timeoutMs = options.timeoutMs ?? 3e4;
     this.#agent = new import_undici2.Agent({ connections: 4, keepAliveTimeout: 3e4, pipelining: 1 });
   }
-  async postBatch(payloads) {
-    const body = JSON.stringify({ items: payloads });
-    const answer = await this.#send("POST", "contributions/batch", body);
+  /** Posts one batch as core's batchPayloads built it (within the API's item and byte limits). */
+  async postBatch(batch) {
+    const answer = await this.#send("POST", "contributions/batch", batch.body);
     const results = answer.results;
-    if (!Array.isArray(results) || results.length !== payloads.length) {
+    if (!Array.isArray(results) || results.length !== batch.items.length) {
       throw new ApiRefusedError(200, "the API answered the batch without one result per item");
     }
     return results;
@@ -56210,7 +56254,8 @@ var Spool = class {
 };
 
 // packages/cli/src/sinks/api-sink.ts
-var API_BATCH_ITEMS = 1e3;
+var API_BATCH_ITEMS = MAX_BATCH_ITEMS;
+var OVERSIZED_REASON = `rejected: larger than the API's ${MAX_BODY_BYTES}-byte request limit on its own`;
 function postBatchItems() {
   const configured = Number(process.env.COHERENCE_BATCH_ROWS);
   return Number.isSafeInteger(configured) && configured > 0 ? Math.min(configured, API_BATCH_ITEMS) : API_BATCH_ITEMS;
@@ -56235,17 +56280,18 @@ var ApiSink = class {
     return /* @__PURE__ */ new Set();
   }
   async write(records) {
-    const payloads = records.map(toPayload);
-    const counts = { created: 0, duplicates: 0, pending: 0 };
-    for (let start = 0; start < payloads.length; start += this.batchSize) {
-      const chunk = payloads.slice(start, start + this.batchSize);
+    const { batches, oversized } = batchPayloads(records.map(toPayload), JSON.stringify, { maxItems: this.batchSize });
+    const counts = { created: 0, duplicates: 0, pending: oversized.length };
+    if (oversized.length > 0) this.#spool.append(oversized, OVERSIZED_REASON);
+    for (const batch of batches) {
+      const chunk = batch.items;
       if (this.#outage !== void 0) {
         this.#spool.append(chunk, this.#outage);
         counts.pending += chunk.length;
         continue;
       }
       try {
-        const results = await this.#client.postBatch(chunk);
+        const results = await this.#client.postBatch(batch);
         const rejected = [];
         for (const result of results) {
           if (result.status === "created") counts.created += 1;

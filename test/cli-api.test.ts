@@ -55,6 +55,21 @@ describe('coherence track --api-url', () => {
     expect(server.stderr()).not.toContain(API_KEY);
   });
 
+  it('splits posts that would pass the API\'s 1 MiB limit, however long the subjects', { timeout: 60_000 }, async () => {
+    // 1,200 commits whose payloads are ~3 KB each: 1,000 of them would be a ~3 MB request (a 413).
+    const long = buildLongHistory(1200, { subjectLength: 1500 });
+    try {
+      const remote = join(workDir, 'long-subjects.db');
+      const server = await serve(remote);
+      const posted = await runCli(['track', '--repo', long.dir, '--api-url', server.url, '--api-key', API_KEY, '--spool', join(workDir, 'spool-long.ndjson'), '--json']);
+      expect(posted.code, posted.stderr).toBe(0);
+      expect(JSON.parse(posted.stdout)).toMatchObject({ contributions: 1200, created: 1200, pending: 0 });
+      expect(committedRows(remote)).toBe(1200);
+    } finally {
+      long.cleanup();
+    }
+  });
+
   it('is idempotent: posting the same history again creates nothing', async () => {
     const remote = join(workDir, 'again.db');
     const server = await serve(remote);

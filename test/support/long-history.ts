@@ -6,6 +6,8 @@ import { GitFixture } from './fixture-repository.js';
 export interface LongHistoryOptions {
   /** Files the commits spread their edits over. */
   files?: number;
+  /** Pads each subject to this many characters (for payloads too big to post 1,000 at a time). */
+  subjectLength?: number;
 }
 
 /**
@@ -14,12 +16,12 @@ export interface LongHistoryOptions {
  */
 export function buildLongHistory(count: number, options: LongHistoryOptions = {}): GitFixture {
   const fixture = GitFixture.create({ prefix: 'coherence-long-' });
-  fixture.git(['fast-import', '--quiet'], { input: fastImportStream(count, options.files ?? 50) });
+  fixture.git(['fast-import', '--quiet'], { input: fastImportStream(count, options.files ?? 50, options.subjectLength ?? 0) });
   fixture.git(['reset', '--quiet', '--hard', 'main']);
   return fixture;
 }
 
-function fastImportStream(count: number, fileCount: number): string {
+function fastImportStream(count: number, fileCount: number, subjectLength: number): string {
   const contents = new Map<string, string[]>();
   const parts: string[] = [];
   let seed = 7;
@@ -30,7 +32,7 @@ function fastImportStream(count: number, fileCount: number): string {
   for (let index = 1; index <= count; index += 1) {
     const time = Date.UTC(2020, 0, 1) / 1000 + index * 3600;
     const who = `Author ${index % 20} <author${index % 20}@example.com>`;
-    const message = `Change ${index}\n`;
+    const message = `${`Change ${index} `.padEnd(subjectLength, 'é')}\n`;
     parts.push(`commit refs/heads/main\nmark :${index}\nauthor ${who} ${time} +0000\ncommitter ${who} ${time} +0000\n`);
     parts.push(`data ${Buffer.byteLength(message)}\n${message}${index > 1 ? `from :${index - 1}\n` : ''}`);
     for (let edit = 0, edits = 1 + random(3); edit < edits; edit += 1) {

@@ -6,10 +6,12 @@ import type { z } from '@hono/zod-openapi';
 import type { IncomingMessage } from 'node:http';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
+import { MAX_BODY_BYTES } from '@coherence/core';
 import type { AppEnv } from './app-env.js';
 import { apiErrors, fieldErrors } from './errors.js';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+// The limit clients batch to (core's batchPayloads) is the limit enforced here.
+export { MAX_BODY_BYTES };
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/;
 const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';

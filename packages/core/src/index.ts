@@ -9,3 +9,4 @@ export * from './identity.js';
 export * from './contribution.js';
 export * from './payload.js';
 export * from './repository.js';
+export * from './payload-batches.js';

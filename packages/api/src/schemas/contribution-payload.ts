@@ -2,9 +2,10 @@
 // 1,000) and the original id-based form. These schemas validate requests and generate /api/openapi.json.
 
 import { z } from '@hono/zod-openapi';
+import { MAX_BATCH_ITEMS } from '@coherence/core';
 import { commitHash, count, dollars, email, repositoryName, text, timestamp } from './fields.js';
 
-export const MAX_BATCH_ITEMS = 1000;
+export { MAX_BATCH_ITEMS };
 
 export const PayloadMetadataSchema = z
   .object({

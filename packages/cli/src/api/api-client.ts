@@ -3,7 +3,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, request } from 'undici';
-import type { ContributionPayload } from '@coherence/core';
+import type { PayloadBatch } from '@coherence/core';
 import { VERSION } from '../version.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 
@@ -72,11 +72,11 @@ export class ApiClient {
     this.#agent = new Agent({ connections: 4, keepAliveTimeout: 30_000, pipelining: 1 });
   }
 
-  async postBatch(payloads: readonly ContributionPayload[]): Promise<BatchItemResult[]> {
-    const body = JSON.stringify({ items: payloads });
-    const answer = await this.#send('POST', 'contributions/batch', body);
+  /** Posts one batch as core's batchPayloads built it (within the API's item and byte limits). */
+  async postBatch(batch: PayloadBatch<unknown>): Promise<BatchItemResult[]> {
+    const answer = await this.#send('POST', 'contributions/batch', batch.body);
     const results = (answer as { results?: BatchItemResult[] }).results;
-    if (!Array.isArray(results) || results.length !== payloads.length) {
+    if (!Array.isArray(results) || results.length !== batch.items.length) {
       throw new ApiRefusedError(200, 'the API answered the batch without one result per item');
     }
     return results;

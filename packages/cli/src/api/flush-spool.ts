@@ -2,7 +2,8 @@
 
 import { ApiClient, ApiRefusedError, ApiUnavailableError } from './api-client.js';
 import { Spool, type SpooledItem } from './spool.js';
-import { API_BATCH_ITEMS } from '../sinks/api-sink.js';
+import { batchPayloads } from '@coherence/core';
+import { OVERSIZED_REASON } from '../sinks/api-sink.js';
 import { errors } from '../errors.js';
 
 export interface FlushSummary {
@@ -21,34 +22,35 @@ export interface FlushSummary {
  */
 export async function flushSpool(spool: Spool, client: ApiClient, target: string): Promise<FlushSummary> {
   const items = spool.read();
-  const kept: SpooledItem[] = [];
+  const { batches, oversized } = batchPayloads(items, (item) => JSON.stringify(item.payload));
+  const kept: SpooledItem[] = oversized.map((item) => ({ ...item, reason: OVERSIZED_REASON }));
   const summary: FlushSummary = { spool: spool.path, target, sent: 0, created: 0, duplicates: 0, rejected: 0, pending: 0 };
+  const unsent = (from: number) => batches.slice(from).flatMap((batch) => batch.items);
   try {
-    for (let start = 0; start < items.length; start += API_BATCH_ITEMS) {
-      const batch = items.slice(start, start + API_BATCH_ITEMS);
+    for (const [index, batch] of batches.entries()) {
       let results;
       try {
-        results = await client.postBatch(batch.map((item) => item.payload));
+        results = await client.postBatch(batch);
       } catch (error) {
         if (error instanceof ApiUnavailableError) {
-          kept.push(...items.slice(start).map((item) => ({ ...item, reason: error.message })));
+          kept.push(...unsent(index).map((item) => ({ ...item, reason: error.message })));
           break;
         }
         if (error instanceof ApiRefusedError) {
-          kept.push(...items.slice(start));
+          kept.push(...unsent(index));
           spool.replace(kept);
           throw errors.apiRejected(error.status, error.message);
         }
         throw error;
       }
-      summary.sent += batch.length;
+      summary.sent += batch.items.length;
       for (const result of results) {
         if (result.status === 'created') summary.created += 1;
         else if (result.status === 'duplicate') summary.duplicates += 1;
         else {
           summary.rejected += 1;
           const reason = (result.errors ?? []).map((error) => `${error.field}: ${error.message}`).join('; ') || 'rejected';
-          kept.push({ ...batch[result.index]!, reason: `rejected: ${reason}` });
+          kept.push({ ...batch.items[result.index]!, reason: `rejected: ${reason}` });
         }
       }
     }

@@ -1,13 +1,15 @@
-// Posts contributions to a Coherence API in batches of up to 1,000. What the API cannot take after the
-// retries goes to the spool, and the run carries on: nothing read is ever lost.
+// Posts contributions to a Coherence API in batches of up to 1,000 (and 1 MiB). What the API cannot take
+// after the retries goes to the spool, and the run carries on: nothing read is ever lost.
 
-import { toPayload, type ContributionRecord } from '@coherence/core';
+import { batchPayloads, MAX_BATCH_ITEMS, MAX_BODY_BYTES, toPayload, type ContributionRecord } from '@coherence/core';
 import { ApiClient, ApiRefusedError, ApiUnavailableError, displayUrl, type ApiClientOptions } from '../api/api-client.js';
 import { Spool } from '../api/spool.js';
 import { errors } from '../errors.js';
 import type { ContributionSink, SinkCounts } from './sink.js';
 
-export const API_BATCH_ITEMS = 1_000;
+export const API_BATCH_ITEMS = MAX_BATCH_ITEMS;
+/** Why an item is kept in the spool rather than sent: no request could carry it. */
+export const OVERSIZED_REASON = `rejected: larger than the API's ${MAX_BODY_BYTES}-byte request limit on its own`;
 
 export interface ApiSinkOptions extends ApiClientOptions {
   spoolPath: string;
@@ -43,17 +45,18 @@ export class ApiSink implements ContributionSink {
   }
 
   async write(records: readonly ContributionRecord[]): Promise<SinkCounts> {
-    const payloads = records.map(toPayload);
-    const counts: SinkCounts = { created: 0, duplicates: 0, pending: 0 };
-    for (let start = 0; start < payloads.length; start += this.batchSize) {
-      const chunk = payloads.slice(start, start + this.batchSize);
+    const { batches, oversized } = batchPayloads(records.map(toPayload), JSON.stringify, { maxItems: this.batchSize });
+    const counts: SinkCounts = { created: 0, duplicates: 0, pending: oversized.length };
+    if (oversized.length > 0) this.#spool.append(oversized, OVERSIZED_REASON);
+    for (const batch of batches) {
+      const chunk = batch.items;
       if (this.#outage !== undefined) {
         this.#spool.append(chunk, this.#outage);
         counts.pending += chunk.length;
         continue;
       }
       try {
-        const results = await this.#client.postBatch(chunk);
+        const results = await this.#client.postBatch(batch);
         const rejected = [];
         for (const result of results) {
           if (result.status === 'created') counts.created += 1;
