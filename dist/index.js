@@ -50069,6 +50069,15 @@ var errors = {
   badOption: (option, reason) => new CoherenceError("usage", "EBADOPTION", `${option}: ${reason}`),
   databaseUnwritable: (path, reason) => new CoherenceError("environment", "EDBWRITE", `cannot open the database at ${path} for writing: ${reason}`),
   databaseUnreadable: (path, reason) => new CoherenceError("environment", "EDBREAD", `cannot read the database at ${path}: ${reason}`),
+  serverNeedsKeys: (host) => new CoherenceError(
+    "environment",
+    "ENOAPIKEYS",
+    `refusing to serve on ${host} without API keys: set COHERENCE_API_KEYS (comma-separated), or use --host 127.0.0.1`
+  ),
+  serverConfig: (code, message) => new CoherenceError("environment", code, message),
+  serverDatabase: (target, reason, cause) => new CoherenceError("environment", "EDBOPEN", `cannot open the database at ${target}: ${reason}`, { cause }),
+  addressInUse: (host, port) => new CoherenceError("environment", "EADDRINUSE", `${host}:${port} is already in use`),
+  badHost: (host) => new CoherenceError("environment", "EBADHOST", `cannot listen on ${host}`),
   apiUnreachable: (url, reason) => new CoherenceError("environment", "EAPI", `the API at ${url} could not be reached: ${reason}`),
   apiRejected: (status, detail2) => new CoherenceError("environment", "EAPIREJECT", `the API refused the request (${status}): ${detail2}`)
 };

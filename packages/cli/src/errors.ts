@@ -49,6 +49,17 @@ export const errors = {
     new CoherenceError('environment', 'EDBWRITE', `cannot open the database at ${path} for writing: ${reason}`),
   databaseUnreadable: (path: string, reason: string) =>
     new CoherenceError('environment', 'EDBREAD', `cannot read the database at ${path}: ${reason}`),
+  serverNeedsKeys: (host: string) =>
+    new CoherenceError(
+      'environment',
+      'ENOAPIKEYS',
+      `refusing to serve on ${host} without API keys: set COHERENCE_API_KEYS (comma-separated), or use --host 127.0.0.1`,
+    ),
+  serverConfig: (code: 'EDATABASEURL' | 'ENOAPIKEYS', message: string) => new CoherenceError('environment', code, message),
+  serverDatabase: (target: string, reason: string, cause: unknown) =>
+    new CoherenceError('environment', 'EDBOPEN', `cannot open the database at ${target}: ${reason}`, { cause }),
+  addressInUse: (host: string, port: number) => new CoherenceError('environment', 'EADDRINUSE', `${host}:${port} is already in use`),
+  badHost: (host: string) => new CoherenceError('environment', 'EBADHOST', `cannot listen on ${host}`),
   apiUnreachable: (url: string, reason: string) => new CoherenceError('environment', 'EAPI', `the API at ${url} could not be reached: ${reason}`),
   apiRejected: (status: number, detail: string) => new CoherenceError('environment', 'EAPIREJECT', `the API refused the request (${status}): ${detail}`),
 };

@@ -3,7 +3,7 @@
 
 import { InvalidArgumentError, type Command } from 'commander';
 import type { RunningServer } from '@coherence/api';
-import { CoherenceError } from '../errors.js';
+import { errors } from '../errors.js';
 import { databasePath } from './options.js';
 
 export interface ServeCommandOptions {
@@ -38,11 +38,7 @@ export async function runServe(options: ServeCommandOptions, env: NodeJS.Process
   const { ConfigError, isLoopbackHost, openStoreFromEnv, parseApiKeys, redactUrl, startServer } = await import('@coherence/api');
   const apiKeys = parseApiKeys(env.COHERENCE_API_KEYS);
   if (apiKeys.length === 0 && !isLoopbackHost(options.host)) {
-    throw new CoherenceError(
-      'environment',
-      'ENOAPIKEYS',
-      `refusing to serve on ${options.host} without API keys: set COHERENCE_API_KEYS (comma-separated), or use --host 127.0.0.1`,
-    );
+    throw errors.serverNeedsKeys(options.host);
   }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   const dbPath = databasePath(options.db);
@@ -52,8 +48,8 @@ export async function runServe(options: ServeCommandOptions, env: NodeJS.Process
   try {
     store = await openStoreFromEnv({ dbPath, databaseUrl });
   } catch (error) {
-    if (error instanceof ConfigError) throw new CoherenceError('environment', 'EDATABASEURL', error.message);
-    throw new CoherenceError('environment', 'EDBOPEN', `cannot open the database at ${target}: ${describe(error)}`, { cause: error });
+    if (error instanceof ConfigError) throw errors.serverConfig('EDATABASEURL', error.message);
+    throw errors.serverDatabase(target, describe(error), error);
   }
 
   let server: RunningServer;
@@ -68,10 +64,10 @@ export async function runServe(options: ServeCommandOptions, env: NodeJS.Process
     });
   } catch (error) {
     await store.close();
-    if (error instanceof ConfigError) throw new CoherenceError('environment', 'ENOAPIKEYS', error.message);
+    if (error instanceof ConfigError) throw errors.serverConfig('ENOAPIKEYS', error.message);
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new CoherenceError('environment', 'EADDRINUSE', `${options.host}:${options.port} is already in use`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new CoherenceError('environment', 'EBADHOST', `cannot listen on ${options.host}`);
+    if (code === 'EADDRINUSE') throw errors.addressInUse(options.host, options.port);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw errors.badHost(options.host);
     throw error;
   }
 
