@@ -56004,6 +56004,9 @@ var DryRunSink = class {
   }
 };
 
+// packages/cli/src/sinks/sqlite-sink.ts
+var BACKFILL_CACHE_KIB = 2 * 1024;
+
 // packages/cli/src/output/format.ts
 function formatCount(value) {
   return value.toLocaleString("en-US");

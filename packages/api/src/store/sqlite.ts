@@ -38,7 +38,15 @@ export interface SqliteStoreOptions {
    * a commit that happens to checkpoint would stall every request behind it).
    */
   backgroundCheckpoints?: boolean;
+  /** Page cache in KiB (SERVER_CACHE_KIB unless given). */
+  cacheKiB?: number;
 }
+
+/**
+ * The server's page cache: 32 MiB (SQLite's default is 2 MiB). A 1,000-row batch touches more index
+ * pages than that, and pages spilled mid-transaction are written twice.
+ */
+export const SERVER_CACHE_KIB = 32 * 1024;
 
 // New files get 16 KiB pages: a backfill dirties pages all over the unique-key index (commit hashes are
 // random), and in 10,000-row batches 16 KiB pages measured ~1.3× the rows/s of 4 KiB ones. Larger
@@ -99,9 +107,7 @@ export class SqliteStore implements ContributionStore {
     if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.#db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     this.#db.pragma('busy_timeout = 10000');
-    // 32 MiB of page cache (the default is 2 MiB): a 1,000-row batch touches more index pages than that,
-    // and pages spilled mid-transaction are written twice.
-    this.#db.pragma('cache_size = -32768');
+    this.#db.pragma(`cache_size = -${Math.max(1, Math.floor(options.cacheKiB ?? SERVER_CACHE_KIB))}`);
     if (options.readonly) {
       assertSchemaPresent(this.#db);
     } else {

@@ -13,6 +13,13 @@ const SQLITE_TRANSACTION_ROWS = 10_000;
  */
 const WRITE_ROWS = 500;
 
+/**
+ * A backfill's page cache: SQLite's own default, 2 MiB. Measured on 80,000 commits: the server's 32 MiB
+ * cache let the process grow to 252 MB and took 45 s, 8 MiB 178 MB and 40 s, 2 MiB 128 MB and 36 s:
+ * the resident size grew far past the cache itself, and the larger cache bought no speed.
+ */
+const BACKFILL_CACHE_KIB = 2 * 1024;
+
 /** COHERENCE_BATCH_ROWS tunes the transaction size (smaller: less work lost to a kill; larger: faster). */
 function transactionRows(): number {
   const configured = Number(process.env.COHERENCE_BATCH_ROWS);
@@ -23,7 +30,7 @@ export async function openSqliteSink(path: string): Promise<SqliteSink> {
   // Loaded on demand so bundles that only post (the Action) never carry the native driver.
   const { openSqliteStore } = await import('@coherence/api/sqlite');
   try {
-    return new SqliteSink(openSqliteStore(path), path);
+    return new SqliteSink(openSqliteStore(path, { cacheKiB: BACKFILL_CACHE_KIB }), path);
   } catch (error) {
     throw errors.databaseUnwritable(path, describe(error));
   }
