@@ -80,7 +80,8 @@ export async function generateHistory(dir, commits = 20_000, seed = 42) {
       if (index % 150 === 0) {
         const from = paths[Math.floor(next() * paths.length)];
         const to = newPath();
-        if (files.has(from)) {
+        // A file edited in this same commit is not also moved away (its edit would have no content).
+        if (files.has(from) && !operations.some(([, path]) => path === from)) {
           const lines = files.get(from);
           files.delete(from);
           lines.push(line(next));
