@@ -3,9 +3,18 @@
 // unique (asset, commit, contributor) key, so concurrent duplicates wait for each other and create nothing.
 
 import pg from 'pg';
-import { formatCents, type ContributionRecord } from '@coherence/core';
+import type { ContributionRecord } from '@coherence/core';
 import { decodePageCursor, paginate } from './cursor.js';
 import { meanHundredths, numberOr } from './store-row.js';
+import {
+  CONTRIBUTION_COLUMNS,
+  CONTRIBUTION_FROM,
+  contributionsJoined,
+  toStoredAsset,
+  toStoredContribution,
+  type AssetRow,
+  type ContributionRow as StoredContributionRow,
+} from './stored-rows.js';
 import { newId } from './ids.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
@@ -58,11 +67,6 @@ const TYPES: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
-const CONTRIBUTION_COLUMNS = `
-  c.id, c.contributor_id, c.asset_id, c.commit_hash, c.cost_cents, c.coherence_score, c.timestamp, c.created_at,
-  c.meta, p.email AS contributor_email, p.name AS contributor_name, a.name AS repository`;
-const CONTRIBUTION_FROM = `contributions c JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id`;
-
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
   const pool = new pg.Pool({
@@ -88,21 +92,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 }
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
-
-interface ContributionRow {
-  id: string;
-  contributor_id: string;
-  asset_id: string;
-  commit_hash: string;
-  cost_cents: number;
-  coherence_score: number;
-  timestamp: string;
-  created_at: string;
-  meta: Record<string, unknown>;
-  contributor_email: string;
-  contributor_name: string;
-  repository: string;
-}
 
 interface NewContribution {
   id: string;
@@ -462,7 +451,7 @@ async function insertRows(q: Queryable, rows: readonly NewContribution[], full =
   // The people and repositories are committed already, or created earlier in this transaction, so the
   // new rows can be answered whole, joined as every read joins them.
   const answer = full
-    ? `SELECT ${CONTRIBUTION_COLUMNS} FROM created c JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id`
+    ? `SELECT ${CONTRIBUTION_COLUMNS} FROM ${contributionsJoined('created')}`
     : 'SELECT id FROM created';
   const { rows: created } = await q.query<{ id: string } & Partial<ContributionRow>>(
     `WITH created AS (
@@ -551,45 +540,14 @@ function whereSql(where: readonly string[]): string {
   return where.length ? `WHERE ${where.join(' AND ')}` : '';
 }
 
-
-
-
-
-interface RawAsset {
-  id: string;
-  name: string;
-  asset_type: string;
-  total_cost_cents: number;
-  created_at: string;
-  meta: Record<string, unknown>;
-}
+// JSONB arrives parsed.
+type ContributionRow = StoredContributionRow<Record<string, unknown>>;
+type RawAsset = AssetRow<Record<string, unknown>>;
 
 function toAsset(row: RawAsset): StoredAsset {
-  return {
-    id: row.id,
-    name: row.name,
-    asset_type: row.asset_type,
-    total_cost: formatCents(row.total_cost_cents),
-    total_cost_cents: row.total_cost_cents,
-    created_at: row.created_at,
-    meta: row.meta,
-  };
+  return toStoredAsset(row, row.meta);
 }
 
 function toContribution(row: ContributionRow): StoredContribution {
-  return {
-    id: row.id,
-    contributor_id: row.contributor_id,
-    asset_id: row.asset_id,
-    commit_hash: row.commit_hash,
-    cost_amount: formatCents(row.cost_cents),
-    cost_cents: row.cost_cents,
-    coherence_score: row.coherence_score,
-    timestamp: row.timestamp,
-    created_at: row.created_at,
-    contributor_email: row.contributor_email,
-    contributor_name: row.contributor_name,
-    repository: row.repository,
-    meta: row.meta,
-  };
+  return toStoredContribution(row, row.meta);
 }

@@ -4,12 +4,20 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { formatCents, type ContributionRecord } from '@coherence/core';
+import type { ContributionRecord } from '@coherence/core';
 import { decodePageCursor, paginate } from './cursor.js';
 import { newId } from './ids.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
+import {
+  CONTRIBUTION_COLUMNS,
+  CONTRIBUTION_FROM,
+  toStoredAsset,
+  toStoredContribution,
+  type AssetRow,
+  type ContributionRow,
+} from './stored-rows.js';
 import {
   REPOSITORY_ASSET,
   type ByIdOutcome,
@@ -70,26 +78,6 @@ export interface TrackedCommits {
   hashes: readonly string[];
   settings: string;
 }
-
-interface ContributionRow {
-  id: string;
-  contributor_id: string;
-  asset_id: string;
-  commit_hash: string;
-  cost_cents: number;
-  coherence_score: number;
-  timestamp: string;
-  created_at: string;
-  meta: string;
-  contributor_email: string;
-  contributor_name: string;
-  repository: string;
-}
-
-const CONTRIBUTION_COLUMNS = `
-  c.id, c.contributor_id, c.asset_id, c.commit_hash, c.cost_cents, c.coherence_score, c.timestamp, c.created_at,
-  c.meta, p.email AS contributor_email, p.name AS contributor_name, a.name AS repository`;
-const CONTRIBUTION_FROM = `contributions c JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id`;
 
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   return new SqliteStore(path, options);
@@ -249,7 +237,7 @@ export class SqliteStore implements ContributionStore {
       }
       const existing = this.#db
         .prepare(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.asset_id = ? AND c.commit_hash = ? AND c.contributor_id = ?`)
-        .get(input.asset_id, input.commit_hash, input.contributor_id) as ContributionRow;
+        .get(input.asset_id, input.commit_hash, input.contributor_id) as ContributionRow<string>;
       return { status: 'duplicate', contribution: toContribution(existing) };
     });
   }
@@ -271,7 +259,7 @@ export class SqliteStore implements ContributionStore {
   }
 
   async getAsset(id: string): Promise<StoredAsset | undefined> {
-    const row = this.#db.prepare('SELECT * FROM assets WHERE id = ?').get(id) as RawAsset | undefined;
+    const row = this.#db.prepare('SELECT * FROM assets WHERE id = ?').get(id) as AssetRow<string> | undefined;
     return row && toAsset(row);
   }
 
@@ -279,7 +267,7 @@ export class SqliteStore implements ContributionStore {
     const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     const rows = this.#db
       .prepare(`SELECT * FROM assets ${after ? 'WHERE (created_at, id) > (@sortKey, @id)' : ''} ORDER BY created_at, id LIMIT @limit`)
-      .all({ ...after, limit: page.limit + 1 }) as RawAsset[];
+      .all({ ...after, limit: page.limit + 1 }) as AssetRow<string>[];
     return paginate(rows.map(toAsset), page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
   }
 
@@ -292,7 +280,7 @@ export class SqliteStore implements ContributionStore {
         `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM}
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY c.timestamp, c.id LIMIT @limit`,
       )
-      .all({ ...params, afterKey: after?.sortKey, afterId: after?.id, limit: page.limit + 1 }) as ContributionRow[];
+      .all({ ...params, afterKey: after?.sortKey, afterId: after?.id, limit: page.limit + 1 }) as ContributionRow<string>[];
     return paginate(rows.map(toContribution), page.limit, (row) => ({ sortKey: row.timestamp, id: row.id }));
   }
 
@@ -303,7 +291,7 @@ export class SqliteStore implements ContributionStore {
         `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM}
          WHERE c.asset_id IN (SELECT id FROM assets) AND c.commit_hash = ? ORDER BY a.name, c.role, p.email`,
       )
-      .all(commitHash.toLowerCase()) as ContributionRow[];
+      .all(commitHash.toLowerCase()) as ContributionRow<string>[];
     return rows.map(toContribution);
   }
 
@@ -453,7 +441,7 @@ export class SqliteStore implements ContributionStore {
   }
 
   #contributionById(id: string): StoredContribution | undefined {
-    const row = this.#writes.contributionById.get(id) as ContributionRow | undefined;
+    const row = this.#writes.contributionById.get(id) as ContributionRow<string> | undefined;
     return row && toContribution(row);
   }
 }
@@ -543,10 +531,6 @@ function filterClause(filter: ContributionFilter): { where: string[]; params: Re
   return { where, params };
 }
 
-
-
-
-
 interface WriteBatch {
   createdAt: string;
   addedCents: Map<string, number>;
@@ -560,45 +544,14 @@ interface RawContributor {
   meta: string;
 }
 
-interface RawAsset {
-  id: string;
-  name: string;
-  asset_type: string;
-  total_cost_cents: number;
-  created_at: string;
-  meta: string;
-}
-
 function toContributor(row: RawContributor): StoredContributor {
   return { id: row.id, name: row.name, email: row.email, created_at: row.created_at, meta: JSON.parse(row.meta) };
 }
 
-function toAsset(row: RawAsset): StoredAsset {
-  return {
-    id: row.id,
-    name: row.name,
-    asset_type: row.asset_type,
-    total_cost: formatCents(row.total_cost_cents),
-    total_cost_cents: row.total_cost_cents,
-    created_at: row.created_at,
-    meta: JSON.parse(row.meta),
-  };
+function toAsset(row: AssetRow<string>): StoredAsset {
+  return toStoredAsset(row, JSON.parse(row.meta));
 }
 
-function toContribution(row: ContributionRow): StoredContribution {
-  return {
-    id: row.id,
-    contributor_id: row.contributor_id,
-    asset_id: row.asset_id,
-    commit_hash: row.commit_hash,
-    cost_amount: formatCents(row.cost_cents),
-    cost_cents: row.cost_cents,
-    coherence_score: row.coherence_score,
-    timestamp: row.timestamp,
-    created_at: row.created_at,
-    contributor_email: row.contributor_email,
-    contributor_name: row.contributor_name,
-    repository: row.repository,
-    meta: JSON.parse(row.meta),
-  };
+function toContribution(row: ContributionRow<string>): StoredContribution {
+  return toStoredContribution(row, JSON.parse(row.meta));
 }
