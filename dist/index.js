@@ -50000,22 +50000,22 @@ function batchPayloads(items, json, limits = {}) {
   const maxItems = Math.min(limits.maxItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS);
   const maxBytes = Math.min(limits.maxBytes ?? MAX_BODY_BYTES, MAX_BODY_BYTES);
   const result = { batches: [], oversized: [] };
-  let current = { items: [], texts: [], bytes: ENVELOPE_BYTES };
+  const empty = () => ({ items: [], texts: [], bytes: ENVELOPE_BYTES - 1 });
+  let current = empty();
   const close = () => {
     if (current.items.length === 0) return;
     result.batches.push({ items: current.items, body: `{"items":[${current.texts.join(",")}]}` });
-    current = { items: [], texts: [], bytes: ENVELOPE_BYTES };
+    current = empty();
   };
   for (const item of items) {
     const text = json(item);
-    const bytes = utf8Length(text);
-    if (ENVELOPE_BYTES + bytes > maxBytes) {
+    const bytes = 1 + utf8Length(text);
+    if (ENVELOPE_BYTES - 1 + bytes > maxBytes) {
       result.oversized.push(item);
       continue;
     }
-    const separator = current.items.length === 0 ? 0 : 1;
-    if (current.items.length >= maxItems || current.bytes + separator + bytes > maxBytes) close();
-    current.bytes += (current.items.length === 0 ? 0 : 1) + bytes;
+    if (current.items.length >= maxItems || current.bytes + bytes > maxBytes) close();
+    current.bytes += bytes;
     current.items.push(item);
     current.texts.push(text);
   }
