@@ -49734,12 +49734,13 @@ function isDocPath(path) {
 }
 
 // packages/core/src/coherence.ts
-var COHERENCE_VERSION = "v2_signals";
+var COHERENCE_VERSION = "v3_signals";
 var BASELINE = 50;
 var FILES_CHANGED = 10;
 var FOCUSED_CHANGE = 20;
 var LARGE_CHANGE = 10;
 var FOCUSED_LINES_ADDED_BELOW = 100;
+var FOCUSED_REMOVAL = 20;
 var TESTS_TOUCHED = 10;
 var DOCS_TOUCHED = 10;
 var SPRAWLING_CHANGE = -15;
@@ -49747,11 +49748,16 @@ var SPRAWLING_LINES_CHANGED_OVER = 1e3;
 var SPRAWLING_FILES_OVER = 50;
 var MAX_SCORE = 100;
 var MIN_SCORE = 0;
-function coherenceScore(input) {
+function establishedParts(input) {
   const parts = [["baseline", BASELINE]];
   if (input.filesChanged > 0) parts.push(["files_changed", FILES_CHANGED]);
-  if (input.linesAdded < FOCUSED_LINES_ADDED_BELOW) parts.push(["focused_change", FOCUSED_CHANGE]);
-  else parts.push(["large_change", LARGE_CHANGE]);
+  if (input.linesAdded >= FOCUSED_LINES_ADDED_BELOW) parts.push(["large_change", LARGE_CHANGE]);
+  else if (input.linesAdded > 0) parts.push(["focused_change", FOCUSED_CHANGE]);
+  return parts;
+}
+function coherenceScore(input) {
+  const parts = establishedParts(input);
+  if (input.linesAdded === 0 && input.linesDeleted > 0) parts.push(["focused_removal", FOCUSED_REMOVAL]);
   if (input.hasTests) parts.push(["tests_touched", TESTS_TOUCHED]);
   if (input.hasDocs) parts.push(["docs_touched", DOCS_TOUCHED]);
   if (input.linesAdded + input.linesDeleted > SPRAWLING_LINES_CHANGED_OVER || input.filesChanged > SPRAWLING_FILES_OVER) {
@@ -49949,6 +49955,31 @@ function contributionsForCommit(commit, repository, options = {}) {
 }
 
 // packages/core/src/payload.ts
+var PAYLOAD_METADATA_KEYS = new Set(
+  Object.keys({
+    files_changed: true,
+    lines_added: true,
+    lines_deleted: true,
+    binary_files: true,
+    has_tests: true,
+    has_docs: true,
+    contributor_name: true,
+    role: true,
+    timestamp: true,
+    subject: true,
+    parents: true,
+    authored_at: true,
+    committed_at: true,
+    co_authors: true,
+    cost_basis: true,
+    counted_files: true,
+    counted_lines_added: true,
+    excluded_files: true,
+    credited: true,
+    share_index: true
+  })
+);
+var MAX_CLIENT_METADATA_BYTES = 16 * 1024;
 function toPayload(record2) {
   const { meta } = record2;
   return {

@@ -89,7 +89,7 @@ describe('POST /api/contributions/github', () => {
     expect(response.status).toBe(201);
     expect(response.body.cost_cents).toBe(85); // 0.10 + 3 × 0.15 + 150 × 0.002
     expect(response.body.meta.cost).toMatchObject({ version: 'v2_normalized', basis: 'submitted_metadata', confidence: 0.7, commit_cents: 85, submitted_cents: 1250 });
-    expect(response.body.meta.coherence).toMatchObject({ score: 0.8, version: 'v2_signals' });
+    expect(response.body.meta.coherence).toMatchObject({ score: 0.8, version: 'v3_signals' });
     function api() {
       return app();
     }
@@ -130,8 +130,11 @@ describe('POST /api/contributions/github', () => {
       [payload({ cost_amount: 0.001 }), ['cost_amount']],
       [payload({ cost_amount: -1 }), ['cost_amount']],
       [payload({ cost_amount: true as never }), ['cost_amount']],
-      [payload({ commit_hash: 'abc123' }), ['commit_hash']],
-      [payload({ contributor_email: 'not-an-email' }), ['contributor_email']],
+      [payload({ commit_hash: 'abc' }), ['commit_hash']],
+      [payload({ commit_hash: 'abc12z' }), ['commit_hash']],
+      [payload({ commit_hash: 'a'.repeat(65) }), ['commit_hash']],
+      [payload({ contributor_email: 'Ann <ann@example.com>' }), ['contributor_email']],
+      [payload({ contributor_email: 'ann@example.com\nX-Other: 1' }), ['contributor_email']],
       [payload({ repository: '../etc' }), ['repository']],
       [payload({ metadata: { timestamp: 'yesterday' } }), ['metadata.timestamp']],
       [payload({ metadata: { timestamp: '0000-01-01T00:00:00+01:00' } }), ['metadata.timestamp']],
@@ -140,7 +143,10 @@ describe('POST /api/contributions/github', () => {
       [payload({ metadata: { credited: 2, share_index: 2 } }), ['metadata.share_index']],
       [payload({ metadata: { role: 'owner' as never } }), ['metadata.role']],
       [payload({ metadata: { parents: ['zz'] } }), ['metadata.parents.0']],
-      [{ ...payload(), metadata: undefined }, ['metadata']],
+      [{ ...payload(), metadata: [] }, ['metadata']],
+      [{ ...payload(), metadata: 'x' }, ['metadata']],
+      [payload({ metadata: { labels: ['nul \u0000'] } as never }), ['metadata.labels']],
+      [payload({ metadata: { notes: 'x'.repeat(20_000) } as never }), ['metadata']],
       [[payload()], ['body']],
       [null, ['body']],
     ];
@@ -149,6 +155,10 @@ describe('POST /api/contributions/github', () => {
       expectError(response, 422, 'validation_failed');
       expect(fieldsOf(response), JSON.stringify(body)).toEqual(fields);
     }
+    // JSON.parse reads 1e999 as Infinity, which no database stores as a number.
+    const huge = await call(api, 'POST', '/api/contributions/github', { raw: JSON.stringify(payload()).replace('"files_changed":3', '"pr_number":1e999,"files_changed":3') });
+    expectError(huge, 422, 'validation_failed');
+    expect(fieldsOf(huge)).toEqual(['metadata.pr_number']);
     expect((await get(api, '/api/contributions')).body.items).toEqual([]);
     expect((await get(api, '/api/contributors')).body.items).toEqual([]);
     expect((await get(api, '/api/assets')).body.items).toEqual([]);
@@ -263,7 +273,7 @@ describe('reads', () => {
     expect(bob.body.items.map((item: { contributor_email: string }) => item.contributor_email)).toEqual(Array(4).fill('bob@example.com'));
     const window = await get(api, '/api/contributions?since=2024-02-03&until=2024-02-05T09:00:00%2B00:00');
     expect(window.body.items.map((item: { timestamp: string }) => item.timestamp)).toEqual(['2024-02-03T09:00:00.000Z', '2024-02-04T09:00:00.000Z']);
-    const bad = await get(api, '/api/contributions?since=last%20week&limit=5000&contributor=nobody');
+    const bad = await get(api, '/api/contributions?since=last%20week&limit=5000&contributor=%3Cnobody%3E');
     expectError(bad, 422, 'validation_failed');
     expect(fieldsOf(bad).sort()).toEqual(['contributor', 'limit', 'since']);
     const badCursor = await get(api, '/api/contributions?cursor=garbage');
@@ -350,7 +360,10 @@ describe('health, readiness and the OpenAPI description', () => {
     );
     expect(Object.keys(doc.paths['/contributions'])).toEqual(expect.arrayContaining(['get', 'post']));
     const metadata = doc.components.schemas.PayloadMetadata;
-    expect(metadata.required).toEqual(['files_changed', 'lines_added', 'lines_deleted']);
+    // Every figure may be missing (0), and keys of the client's own are allowed.
+    expect(metadata.required ?? []).toEqual([]);
+    expect(doc.components.schemas.ContributionPayload.required).toEqual(['contributor_email', 'repository', 'commit_hash', 'cost_amount']);
+    expect(doc.components.schemas.Contribution.required).toEqual(expect.arrayContaining(['id', 'contributor_id', 'asset_id', 'cost_amount', 'coherence_score', 'timestamp', 'metadata']));
     expect(metadata.properties.lines_added).toMatchObject({ type: 'integer', minimum: 0 });
     expect(doc.components.schemas.BatchRequest.properties.items).toMatchObject({ minItems: 1, maxItems: 1000 });
     expect(doc.components.securitySchemes.ApiKey).toMatchObject({ type: 'apiKey', in: 'header', name: 'X-API-Key' });

@@ -45,6 +45,8 @@ export interface ContributionMeta extends CommitMetrics {
   co_authors: string[];
   cost: CostProvenance;
   coherence: CoherenceScore;
+  /** Metadata keys of the client's own (an API payload's `pr_number`, `labels` …), kept as submitted. */
+  client_metadata?: Record<string, unknown>;
 }
 
 export interface ContributionRecord {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coAuthorsFromMessage, creditedPeople, githubLoginFromEmail, isBot, normalizeEmail, toContributor } from './identity.js';
+import { coAuthorsFromMessage, creditedPeople, githubLoginFromEmail, isBot, isGitAddress, normalizeEmail, toContributor } from './identity.js';
 import { parseTrailers } from './trailers.js';
 
 describe('identity', () => {
@@ -25,6 +25,11 @@ describe('identity', () => {
     expect(isBot({ name: 'Jane', email: 'jane@example.com' })).toBe(false);
     expect(isBot({ name: 'Release Robot', email: 'release@example.com' }, { extraBots: ['Release Robot'] })).toBe(true);
     expect(isBot({ name: 'CI', email: 'ci@example.com' }, { extraBots: ['ci@example.com'] })).toBe(true);
+  });
+
+  it('accepts every address git records, and nothing git cannot', () => {
+    for (const address of ['ann@example.com', 'root', 'me@localhost', '', ' RelEng ', 'a b@c', 'x'.repeat(320)]) expect(isGitAddress(address), address).toBe(true);
+    for (const address of ['Ann <ann@example.com>', 'a>b', 'a\nb', 'a\u0000b', 'x'.repeat(321)]) expect(isGitAddress(address), address).toBe(false);
   });
 
   it('gives an address-less author a stable synthetic address', () => {

@@ -23,8 +23,23 @@ export const DEFAULT_BOTS: readonly string[] = [
 const NOREPLY = /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/;
 const NAME_AND_EMAIL = /^(.*?)\s*<([^<>]*)>\s*$/;
 
+// git never records these inside an address (it cuts an identity at "<", ">" and line ends).
+const NOT_IN_A_GIT_ADDRESS = /[<>\n\u0000]/;
+/** The longest address accepted from a client; git has no limit, but no real address comes near it. */
+export const MAX_EMAIL_LENGTH = 320;
+
+/** Trimmed and lower-cased: the one form every path (git history, API payloads, filters) compares by. */
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/**
+ * Whether git could have recorded this address for an author: anything it writes between "<" and ">",
+ * so also an address without a domain ("root", "me@localhost") or none at all (""). The API accepts
+ * exactly these, so what a local backfill credits, a client may post.
+ */
+export function isGitAddress(email: string): boolean {
+  return email.length <= MAX_EMAIL_LENGTH && !NOT_IN_A_GIT_ADDRESS.test(email);
 }
 
 /** "12345+octocat@users.noreply.github.com" → "octocat". */

@@ -36,6 +36,61 @@ export interface ContributionPayload {
   metadata: PayloadMetadata;
 }
 
+/**
+ * A payload as clients send it (the established workflow sends only files_changed and lines_added):
+ * metadata and each count may be missing (0). Keys of the client's own ride along in metadata at run
+ * time; recordFromPayload keeps them as meta.client_metadata.
+ */
+export interface SubmittedPayload extends Omit<ContributionPayload, 'metadata' | 'cost_amount'> {
+  /** Dollars, as a number or a decimal string. */
+  cost_amount: number | string;
+  metadata?: Partial<CommitMetrics> & Omit<PayloadMetadata, keyof CommitMetrics>;
+}
+
+/** The metadata keys Coherence reads; every other key is the client's own. */
+const PAYLOAD_METADATA_KEYS: ReadonlySet<string> = new Set(
+  Object.keys({
+    files_changed: true,
+    lines_added: true,
+    lines_deleted: true,
+    binary_files: true,
+    has_tests: true,
+    has_docs: true,
+    contributor_name: true,
+    role: true,
+    timestamp: true,
+    subject: true,
+    parents: true,
+    authored_at: true,
+    committed_at: true,
+    co_authors: true,
+    cost_basis: true,
+    counted_files: true,
+    counted_lines_added: true,
+    excluded_files: true,
+    credited: true,
+    share_index: true,
+  } satisfies Record<keyof PayloadMetadata, true>),
+);
+
+/** Keys of the client's own may take this much JSON per contribution; more is refused, never cut. */
+export const MAX_CLIENT_METADATA_BYTES = 16 * 1024;
+
+export function isPayloadMetadataKey(key: string): boolean {
+  return PAYLOAD_METADATA_KEYS.has(key);
+}
+
+/** The keys of a submitted metadata object that Coherence does not read, as submitted; undefined if none. */
+export function clientMetadata(metadata: object): Record<string, unknown> | undefined {
+  let own: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(metadata)) {
+    if (PAYLOAD_METADATA_KEYS.has(key) || value === undefined) continue;
+    // defineProperty: a client key named "__proto__" is data like any other, never a prototype.
+    Object.defineProperty((own ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return own;
+}
+
 export function toPayload(record: ContributionRecord): ContributionPayload {
   const { meta } = record;
   return {
@@ -73,20 +128,20 @@ export function toPayload(record: ContributionRecord): ContributionPayload {
  * formula (the submitted figure is kept as provenance, never trusted for sums), coherence is scored
  * from the metadata, and identities are normalised exactly as the CLI does.
  */
-export function recordFromPayload(payload: ContributionPayload, receivedAt: Date = new Date()): ContributionRecord {
-  const metadata = payload.metadata;
+export function recordFromPayload(payload: SubmittedPayload, receivedAt: Date = new Date()): ContributionRecord {
+  const metadata = payload.metadata ?? {};
   const metrics: CommitMetrics = {
-    files_changed: metadata.files_changed,
-    lines_added: metadata.lines_added,
-    lines_deleted: metadata.lines_deleted,
+    files_changed: metadata.files_changed ?? 0,
+    lines_added: metadata.lines_added ?? 0,
+    lines_deleted: metadata.lines_deleted ?? 0,
     binary_files: metadata.binary_files ?? 0,
     has_tests: metadata.has_tests ?? false,
     has_docs: metadata.has_docs ?? false,
   };
   const basis: CostBasis = metadata.cost_basis ?? 'submitted_metadata';
   const counted = {
-    filesChanged: metadata.counted_files ?? metadata.files_changed,
-    linesAdded: metadata.counted_lines_added ?? metadata.lines_added,
+    filesChanged: metadata.counted_files ?? metrics.files_changed,
+    linesAdded: metadata.counted_lines_added ?? metrics.lines_added,
   };
   const estimate = estimateCost(counted, basis);
   const credited = metadata.credited ?? 1;
@@ -97,6 +152,7 @@ export function recordFromPayload(payload: ContributionPayload, receivedAt: Date
   const role: ContributionRole = metadata.role ?? 'author';
   const timestamp = metadata.timestamp === undefined ? receivedAt.toISOString() : toUtcIso(metadata.timestamp);
   const submittedCents = parseDollars(payload.cost_amount);
+  const own = clientMetadata(metadata);
   const meta: ContributionMeta = {
     commit_hash: payload.commit_hash.toLowerCase(),
     role,
@@ -121,6 +177,7 @@ export function recordFromPayload(payload: ContributionPayload, receivedAt: Date
       ...(submittedCents === undefined || submittedCents === costCents ? {} : { submitted_cents: submittedCents }),
     },
     coherence,
+    ...(own === undefined ? {} : { client_metadata: own }),
   };
   return {
     repository: payload.repository,

@@ -68,7 +68,7 @@ type BatchResult =
 export function registerContributionWrites(api: OpenAPIHono<AppEnv>): void {
   api.openAPIRegistry.registerPath(githubRoute);
   api.post(githubRoute.path, requireWriteKey, jsonBody(), async (c) => {
-    const record = recordFor(validBody(c, ContributionPayloadSchema), new Date());
+    const record = recordFor(validBody(c, ContributionPayloadSchema), new Date(), { raw: c.var.body });
     const [outcome] = await c.var.services.store.ingest([record]);
     return answer(c, outcome!);
   });
@@ -88,7 +88,7 @@ export function registerContributionWrites(api: OpenAPIHono<AppEnv>): void {
         return;
       }
       try {
-        accepted.push({ index, record: recordFor(parsed.data, receivedAt, `items.${index}`) });
+        accepted.push({ index, record: recordFor(parsed.data, receivedAt, { raw: item, at: `items.${index}` }) });
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         results[index] = { index, status: 'rejected', errors: error.fields ?? [] };
@@ -124,11 +124,12 @@ export function registerContributionWrites(api: OpenAPIHono<AppEnv>): void {
         cost_amount: input.cost_amount,
         metadata: {
           ...input.metadata,
-          contributor_name: input.metadata.contributor_name ?? contributor.name,
+          contributor_name: input.metadata?.contributor_name ?? contributor.name,
           ...(input.timestamp === undefined ? {} : { timestamp: input.timestamp }),
         },
       },
       new Date(),
+      { raw: c.var.body },
     );
     const outcome = await store.createById({
       contributor_id: contributor.id,

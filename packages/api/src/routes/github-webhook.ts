@@ -56,7 +56,7 @@ export function registerGithubWebhook(api: OpenAPIHono<AppEnv>): void {
       if (push.deleted) return c.json({ event, ignored: `${push.ref} was deleted`, repository: push.repository.full_name }, 200);
       const receivedAt = new Date();
       // Every string in them passed PushEventSchema, so they are storable as they are.
-      const records = payloadsForPush(push).map((payload) => recordFor(payload, receivedAt, 'commits'));
+      const records = payloadsForPush(push).map((payload) => recordFor(payload, receivedAt, { at: 'commits' }));
       const results = await c.var.services.store.ingestIds(records);
       const created = results.filter((result) => result.status === 'created').length;
       return c.json(

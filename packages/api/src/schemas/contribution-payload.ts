@@ -2,16 +2,18 @@
 // 1,000) and the original id-based form. These schemas validate requests and generate /api/openapi.json.
 
 import { z } from '@hono/zod-openapi';
-import { MAX_BATCH_ITEMS } from '@coherence/core';
-import { commitHash, count, dollars, email, repositoryName, text, timestamp } from './fields.js';
+import { MAX_BATCH_ITEMS, MAX_CLIENT_METADATA_BYTES } from '@coherence/core';
+import { commitHash, count, dollars, email, repositoryName, text, timestamp, unstorableJson } from './fields.js';
 
 export { MAX_BATCH_ITEMS };
 
+const COUNT_DEFAULT = 'Missing means 0; the cost basis is then submitted_metadata.';
+
 export const PayloadMetadataSchema = z
   .object({
-    files_changed: count(),
-    lines_added: count(),
-    lines_deleted: count(),
+    files_changed: count().optional().openapi({ description: COUNT_DEFAULT }),
+    lines_added: count().optional().openapi({ description: COUNT_DEFAULT }),
+    lines_deleted: count().optional().openapi({ description: 'Missing means 0.' }),
     binary_files: count().optional(),
     has_tests: z.boolean().optional(),
     has_docs: z.boolean().optional(),
@@ -30,11 +32,30 @@ export const PayloadMetadataSchema = z
     credited: z.int().min(1).max(1000).optional().openapi({ description: 'How many people share the commit.' }),
     share_index: z.int().min(0).max(999).optional().openapi({ description: "This record's share of the commit (0 = the author)." }),
   })
+  // Keys of the client's own (pr_number, labels, anything JSON) are kept and returned as submitted;
+  // recordFor reads them from the raw body and checks them with clientMetadataProblems.
+  .catchall(z.unknown())
   .refine((metadata) => (metadata.share_index ?? 0) < (metadata.credited ?? 1), {
     path: ['share_index'],
     message: 'must be less than credited',
   })
-  .openapi('PayloadMetadata');
+  .openapi('PayloadMetadata', {
+    description: `The commit's figures. Keys other than these are the client's own: stored and returned as submitted, up to ${MAX_CLIENT_METADATA_BYTES} bytes of JSON.`,
+  });
+
+/** Why keys of a client's own cannot be stored as they are: per key, and for their size together (key undefined). */
+export function clientMetadataProblems(own: Record<string, unknown>): Array<{ key: string | undefined; message: string }> {
+  const problems: Array<{ key: string | undefined; message: string }> = [];
+  for (const [key, value] of Object.entries(own)) {
+    const problem = unstorableJson(key) === undefined ? unstorableJson(value) : 'the key must not contain NUL characters or unpaired surrogates';
+    if (problem !== undefined) problems.push({ key, message: problem });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(own));
+  if (bytes > MAX_CLIENT_METADATA_BYTES) {
+    problems.push({ key: undefined, message: `keys of your own may take at most ${MAX_CLIENT_METADATA_BYTES} bytes of JSON (these take ${bytes})` });
+  }
+  return problems;
+}
 
 export const ContributionPayloadSchema = z
   .object({
@@ -42,7 +63,7 @@ export const ContributionPayloadSchema = z
     repository: repositoryName(),
     commit_hash: commitHash(),
     cost_amount: dollars().openapi({ description: 'Dollars. Kept as provenance; the stored cost is re-estimated by the core formula.' }),
-    metadata: PayloadMetadataSchema,
+    metadata: PayloadMetadataSchema.nullish().openapi({ description: 'Missing (or null) means {}.' }),
   })
   .openapi('ContributionPayload');
 
@@ -69,6 +90,6 @@ export const ContributionByIdSchema = z
       .optional()
       .openapi({ description: 'Kept as provenance (meta.submitted_coherence); the stored score is the core rule applied to the metadata.' }),
     timestamp: timestamp().optional(),
-    metadata: PayloadMetadataSchema,
+    metadata: PayloadMetadataSchema.nullish(),
   })
   .openapi('ContributionById');

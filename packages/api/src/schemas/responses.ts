@@ -18,7 +18,14 @@ export const ContributionSchema = z
     contributor_email: z.string(),
     contributor_name: z.string(),
     repository: z.string(),
-    meta: meta().openapi({ description: 'Commit figures, cost provenance (meta.cost) and the coherence breakdown.' }),
+    meta: meta().openapi({
+      description: "Commit figures, cost provenance (meta.cost), the coherence breakdown, and the client's own metadata keys (meta.client_metadata).",
+    }),
+    metadata: meta().openapi({
+      description:
+        "The established Contribution model's metadata: the client's own keys as submitted, then files_changed, lines_added, lines_deleted, commit_hash, repository and contributor_email.",
+      example: { pr_number: 42, files_changed: 3, lines_added: 50, lines_deleted: 0, commit_hash: 'abc123', repository: 'octo/hello', contributor_email: 'ann@example.com' },
+    }),
   })
   .openapi('Contribution');
 

@@ -15,6 +15,7 @@ import {
   type AssetRow,
   type ContributionRow as StoredContributionRow,
 } from './stored-rows.js';
+import { commitLookup } from './commit-lookup.js';
 import { newId } from './ids.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
@@ -279,10 +280,12 @@ export class PostgresStore implements ContributionStore {
   }
 
   async contributionsForCommit(commitHash: string): Promise<StoredContribution[]> {
+    const lookup = commitLookup(commitHash);
     const { rows } = await this.#pool.query<ContributionRow>(
-      `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.commit_hash = $1
-       ORDER BY a.name COLLATE "C", c.role COLLATE "C", p.email COLLATE "C"`,
-      [commitHash.toLowerCase()],
+      `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM}
+       WHERE (c.commit_hash >= $1 AND c.commit_hash < $2 AND left(c.commit_hash, length($1)) = $1) OR c.commit_hash = ANY($3::text[])
+       ORDER BY a.name COLLATE "C", c.commit_hash COLLATE "C", c.role COLLATE "C", p.email COLLATE "C"`,
+      [lookup.from, lookup.to, lookup.shorter],
     );
     return rows.map(toContribution);
   }

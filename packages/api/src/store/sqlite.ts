@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ContributionRecord } from '@coherence/core';
 import { decodePageCursor, paginate } from './cursor.js';
+import { commitLookup } from './commit-lookup.js';
 import { newId } from './ids.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
@@ -285,13 +286,16 @@ export class SqliteStore implements ContributionStore {
   }
 
   async contributionsForCommit(commitHash: string): Promise<StoredContribution[]> {
-    // Probes the unique (asset, commit, contributor) key once per asset; there is no index on the hash alone.
+    // Probes the unique (asset, commit, contributor) key per asset; there is no index on the hash alone.
+    const lookup = commitLookup(commitHash);
+    const perAsset = `SELECT ${CONTRIBUTION_COLUMNS}, c.role FROM ${CONTRIBUTION_FROM} WHERE c.asset_id IN (SELECT id FROM assets)`;
     const rows = this.#db
       .prepare(
-        `SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM}
-         WHERE c.asset_id IN (SELECT id FROM assets) AND c.commit_hash = ? ORDER BY a.name, c.role, p.email`,
+        `${perAsset} AND c.commit_hash >= @from AND c.commit_hash < @to
+         UNION ALL ${perAsset} AND c.commit_hash IN (SELECT value FROM json_each(@shorter))
+         ORDER BY repository, commit_hash, role, contributor_email`,
       )
-      .all(commitHash.toLowerCase()) as ContributionRow<string>[];
+      .all({ from: lookup.from, to: lookup.to, shorter: JSON.stringify(lookup.shorter) }) as ContributionRow<string>[];
     return rows.map(toContribution);
   }
 

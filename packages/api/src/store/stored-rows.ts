@@ -3,6 +3,7 @@
 // meta arrives (SQLite hands back JSON text, PostgreSQL parsed JSONB), so they pass it in parsed.
 
 import { formatCents } from '@coherence/core';
+import { establishedMetadata } from './established-metadata.js';
 import type { StoredAsset, StoredContribution } from './types.js';
 
 const CONTRIBUTION_JOINS = 'JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id';
@@ -69,5 +70,6 @@ export function toStoredContribution(row: ContributionRow<unknown>, meta: Stored
     contributor_name: row.contributor_name,
     repository: row.repository,
     meta,
+    metadata: establishedMetadata(row, meta as Record<string, unknown>),
   };
 }

@@ -38,6 +38,8 @@ export interface StoredContribution {
   contributor_name: string;
   repository: string;
   meta: ContributionMeta | Record<string, unknown>;
+  /** The established model's view: the client's own metadata keys, the commit's figures and subject. */
+  metadata: Record<string, unknown>;
 }
 
 export type IngestStatus = 'created' | 'duplicate';
