@@ -138,6 +138,13 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
+/** A connected client of its own (the caller ends it), for tests that hold locks or end connections. */
+export async function connectPostgres(databaseUrl: string = POSTGRES_URL): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  return client;
+}
+
 /** Runs SQL against a test schema directly, independently of the store under test. */
 export async function queryPostgres<T extends pg.QueryResultRow>(databaseUrl: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: databaseUrl });

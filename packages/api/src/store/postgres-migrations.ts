@@ -53,4 +53,55 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'repository totals from cost deltas, not a hot row',
+    // Updating assets.total_cost_cents in every write made all writers of one repository queue on that row
+    // until the previous one's commit. Instead, triggers turn every change to contributions.cost_cents
+    // (inserts, updates such as a rescore, deletes) into delta rows, inserted in the same transaction:
+    // inserts never wait on each other. A repository's total is its assets column plus its pending deltas
+    // (the asset_totals view); each server folds the deltas into the column off the request path.
+    sql: `
+      CREATE TABLE asset_cost_deltas (
+        asset_id TEXT NOT NULL,
+        cents BIGINT NOT NULL
+      );
+      CREATE INDEX asset_cost_deltas_by_asset ON asset_cost_deltas (asset_id);
+
+      CREATE FUNCTION contributions_cost_deltas() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO asset_cost_deltas (asset_id, cents)
+          SELECT asset_id, SUM(cost_cents) FROM new_rows GROUP BY asset_id HAVING SUM(cost_cents) <> 0;
+        ELSIF TG_OP = 'DELETE' THEN
+          INSERT INTO asset_cost_deltas (asset_id, cents)
+          SELECT asset_id, -SUM(cost_cents) FROM old_rows GROUP BY asset_id HAVING SUM(cost_cents) <> 0;
+        ELSE
+          INSERT INTO asset_cost_deltas (asset_id, cents)
+          SELECT asset_id, SUM(cents) FROM (
+            SELECT asset_id, cost_cents AS cents FROM new_rows
+            UNION ALL
+            SELECT asset_id, -cost_cents FROM old_rows
+          ) AS changed GROUP BY asset_id HAVING SUM(cents) <> 0;
+        END IF;
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER contributions_cost_inserted AFTER INSERT ON contributions
+        REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION contributions_cost_deltas();
+      CREATE TRIGGER contributions_cost_updated AFTER UPDATE ON contributions
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION contributions_cost_deltas();
+      CREATE TRIGGER contributions_cost_deleted AFTER DELETE ON contributions
+        REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION contributions_cost_deltas();
+
+      -- What a repository's total is at any moment, for anyone reading the database directly.
+      CREATE VIEW asset_totals AS
+        SELECT a.id AS asset_id,
+          a.total_cost_cents + COALESCE((SELECT SUM(d.cents) FROM asset_cost_deltas d WHERE d.asset_id = a.id), 0) AS total_cost_cents
+        FROM assets a;
+
+      -- Start from totals recomputed from the contributions themselves.
+      UPDATE assets SET total_cost_cents = COALESCE((SELECT SUM(c.cost_cents) FROM contributions c WHERE c.asset_id = assets.id), 0);
+    `,
+  },
 ];

@@ -1,6 +1,8 @@
-// The PostgreSQL contribution store (pg): the same contract as SQLite's, for teams sharing one API.
-// Each batch is a handful of set-based statements in one transaction; idempotency is ON CONFLICT on the
-// unique (asset, commit, contributor) key, so concurrent duplicates wait for each other and create nothing.
+// The PostgreSQL contribution store (pg): the same contract as SQLite's, for teams sharing one API, from
+// any number of server processes on one database. Each batch is a handful of set-based statements in one
+// transaction; idempotency is ON CONFLICT on the unique (asset, commit, contributor) key, so concurrent
+// duplicates wait for each other and create nothing. Single posts are gathered into group commits, and
+// repository totals come from delta rows (migration 4), so writers of one repository never queue on a row.
 
 import pg from 'pg';
 import type { ContributionRecord } from '@coherence/core';
@@ -19,6 +21,7 @@ import { commitLookup } from './commit-lookup.js';
 import { newId } from './ids.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
+import { eachOnItsOwn, WriteGroups, type Settled, type WriteGroupStats } from './write-groups.js';
 import {
   REPOSITORY_ASSET,
   type ByIdOutcome,
@@ -42,10 +45,24 @@ export interface PostgresStoreOptions {
   connectionString: string;
   /** Keep every table in this schema (created when missing) instead of the URL's search_path. */
   schema?: string;
-  /** Pool size (default 10). */
+  /** Pool size (default 10). Every server process holds up to this many connections. */
   maxConnections?: number;
+  /** Every statement is cancelled after this long (default 15 s); the request answers 503. */
+  statementTimeoutMs?: number;
+  /** How often pending cost deltas are folded into assets.total_cost_cents (default 1 s; 0: never). */
+  foldIntervalMs?: number;
   migrations?: readonly Migration[];
 }
+
+export const DEFAULT_POOL_SIZE = 10;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+const FOLD_INTERVAL_MS = 1_000;
+// Writes of up to this many records (single posts, small batches) are gathered into group commits while
+// another is in flight; a larger batch is one transaction of many rows already, and goes on its own.
+const GROUPED_UP_TO = 64;
+const GROUP_MAX_RECORDS = 1_000;
+// Errors in the data of one record (a value PostgreSQL refuses, a CHECK): its group is retried member by member.
+const DATA_ERROR_CLASSES = new Set(['22', '23']);
 
 // Deadlocks and serialisation failures are resolved by running the transaction again.
 const RETRYABLE = new Set(['40P01', '40001']);
@@ -70,25 +87,33 @@ const TYPES: pg.CustomTypesConfig = {
 
 export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
   if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) throw new Error(`not a schema name: ${options.schema}`);
+  const statementTimeout = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: options.connectionString,
-    max: options.maxConnections ?? 10,
+    max: options.maxConnections ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: 5_000,
     application_name: 'coherence-api',
     types: TYPES,
+    keepAlive: true,
+    // Bounds on every statement, and on a transaction left open by a process that stalled.
+    statement_timeout: statementTimeout,
+    idle_in_transaction_session_timeout: statementTimeout * 2,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
-  // An idle client losing its connection (a database restart) must not take the process down;
-  // the next query reconnects, and /api/ready reports the outage meanwhile.
-  pool.on('error', () => {});
+  // A connection lost (a database restart, a terminated backend) must not take the process down: the
+  // statement in progress fails with the error (a 503), the pool drops the connection, the next query
+  // opens a new one, and /api/ready reports the outage meanwhile. A client emits the loss as an 'error'
+  // event too, even while checked out between statements, so every client gets a listener of its own.
+  pool.on('error', ignore);
+  pool.on('connect', (client) => client.on('error', ignore));
   const store = new PostgresStore(pool);
   try {
-    if (options.schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-    await store.migrate(options.migrations ?? POSTGRES_MIGRATIONS);
+    await store.migrate(options.migrations ?? POSTGRES_MIGRATIONS, options.schema);
   } catch (error) {
     await pool.end();
     throw error;
   }
+  store.foldTotalsEvery(options.foldIntervalMs ?? FOLD_INTERVAL_MS);
   return store;
 }
 
@@ -116,15 +141,34 @@ export class PostgresStore implements ContributionStore {
   #closed = false;
   /** Ids of people and repositories, learned from committed transactions (such rows are never deleted). */
   readonly #ids: KnownIds = { contributors: new Map(), assets: new Map() };
+  readonly #groups = new WriteGroups<GroupMember, IngestOutcome[] | IngestResult[]>((members) => this.#writeGroup(members), {
+    maxItems: GROUP_MAX_RECORDS,
+    // One group in flight per process: what arrives meanwhile is the next group. The pool's other
+    // connections serve reads and large batches.
+    concurrency: 1,
+  });
+  #folding: Folding | undefined;
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
 
-  /** Applies the missing migrations in one transaction, one process at a time. */
-  async migrate(migrations: readonly Migration[]): Promise<void> {
+  /** Group-commit counters. */
+  get writeGroups(): WriteGroupStats {
+    return this.#groups.stats;
+  }
+
+  /**
+   * Applies the missing migrations in one transaction, one process at a time (any number of servers may
+   * start together on one database), creating the schema first when one is given.
+   */
+  async migrate(migrations: readonly Migration[], schema?: string): Promise<void> {
     await this.#transaction(async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('coherence:migrations'))`);
+      // Keyed by the search path, so that separate schemas of one database migrate independently.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('coherence:migrations:' || current_setting('search_path')))`);
+      // A migration rewriting a large table may take longer than a request's statement.
+      await client.query('SET LOCAL statement_timeout = 0');
+      if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)`,
       );
@@ -149,21 +193,64 @@ export class PostgresStore implements ContributionStore {
   }
 
   async ingest(records: readonly ContributionRecord[]): Promise<IngestOutcome[]> {
-    // Created rows come back from the insert itself; only duplicates are read afterwards.
-    const stored = new Map<string, StoredContribution>();
-    const results = await this.#ingest(records, stored);
-    const missing = [...new Set(results.map((result) => result.id))].filter((id) => !stored.has(id));
-    if (missing.length > 0) for (const [id, row] of await contributionsByIds(this.#pool, missing)) stored.set(id, row);
-    return results.map(({ status, id }) => ({ status, contribution: stored.get(id)! }));
+    if (records.length > GROUPED_UP_TO) return this.#ingestReadBack(records);
+    return this.#groups.submit({ records, full: true }, records.length) as Promise<IngestOutcome[]>;
   }
 
   async ingestIds(records: readonly ContributionRecord[]): Promise<IngestResult[]> {
-    return this.#ingest(records);
+    if (records.length > GROUPED_UP_TO) return this.#ingest(records);
+    return this.#groups.submit({ records, full: false }, records.length) as Promise<IngestResult[]>;
+  }
+
+  /** One write for a whole group of submissions; on a refused value, each member on its own. */
+  async #writeGroup(members: readonly GroupMember[]): Promise<Array<Settled<IngestOutcome[] | IngestResult[]>>> {
+    const writeOne = (member: GroupMember): Promise<IngestOutcome[] | IngestResult[]> =>
+      member.full ? this.#ingestReadBack(member.records) : this.#ingest(member.records);
+    if (members.length === 1) return [{ ok: true, value: await writeOne(members[0]!) }];
+    const stored = new Map<string, StoredContribution>();
+    let results: IngestResult[];
+    try {
+      results = await this.#ingest(
+        members.flatMap((member) => member.records),
+        stored,
+      );
+    } catch (error) {
+      if (!DATA_ERROR_CLASSES.has(String((error as { code?: unknown }).code).slice(0, 2))) throw error;
+      return eachOnItsOwn(members, writeOne);
+    }
+    let offset = 0;
+    const split = members.map((member) => {
+      const own = results.slice(offset, (offset += member.records.length));
+      return { member, own };
+    });
+    const wanted = split.filter(({ member }) => member.full).flatMap(({ own }) => own.map((result) => result.id));
+    await this.#readMissing(wanted, stored);
+    return split.map(({ member, own }) => ({
+      ok: true as const,
+      value: member.full ? own.map(({ status, id }) => ({ status, contribution: stored.get(id)! })) : own,
+    }));
+  }
+
+  async #ingestReadBack(records: readonly ContributionRecord[]): Promise<IngestOutcome[]> {
+    // Created rows come back from the insert itself; only duplicates are read afterwards.
+    const stored = new Map<string, StoredContribution>();
+    const results = await this.#ingest(records, stored);
+    await this.#readMissing(
+      results.map((result) => result.id),
+      stored,
+    );
+    return results.map(({ status, id }) => ({ status, contribution: stored.get(id)! }));
+  }
+
+  /** Adds to `stored` the rows of the ids it lacks (duplicates: committed rows someone else created). */
+  async #readMissing(ids: readonly string[], stored: Map<string, StoredContribution>): Promise<void> {
+    const missing = [...new Set(ids)].filter((id) => !stored.has(id));
+    if (missing.length > 0) for (const [id, row] of await contributionsByIds(this.#pool, missing)) stored.set(id, row);
   }
 
   /**
-   * When everyone and every repository in the batch is already known, the batch is one INSERT (with the
-   * totals update in the same statement), atomic by itself; otherwise a transaction creates them first.
+   * When everyone and every repository in the batch is already known, the batch is one INSERT (its
+   * triggers record the cost deltas), atomic by itself; otherwise a transaction creates them first.
    * `created`, when given, receives the full rows of the contributions created.
    */
   async #ingest(records: readonly ContributionRecord[], created?: Map<string, StoredContribution>): Promise<IngestResult[]> {
@@ -248,17 +335,17 @@ export class PostgresStore implements ContributionStore {
   }
 
   async getAsset(id: string): Promise<StoredAsset | undefined> {
-    const { rows } = await this.#pool.query<RawAsset>('SELECT id, name, asset_type, total_cost_cents, created_at, meta FROM assets WHERE id = $1', [id]);
+    const { rows } = await this.#pool.query<RawAsset>(`SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.id = $1`, [id]);
     return rows[0] && toAsset(rows[0]);
   }
 
   async listAssets(page: PageRequest): Promise<Page<StoredAsset>> {
     const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     const params: unknown[] = [page.limit + 1];
-    const where = after ? `WHERE (created_at, id) > ($2::timestamptz, $3)` : '';
+    const where = after ? `WHERE (a.created_at, a.id) > ($2::timestamptz, $3)` : '';
     if (after) params.push(after.sortKey, after.id);
     const { rows } = await this.#pool.query<RawAsset>(
-      `SELECT id, name, asset_type, total_cost_cents, created_at, meta FROM assets ${where} ORDER BY created_at, id LIMIT $1`,
+      `SELECT ${ASSET_COLUMNS} FROM assets a ${where} ORDER BY a.created_at, a.id LIMIT $1`,
       params,
     );
     return paginate(rows.map(toAsset), page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
@@ -342,7 +429,41 @@ export class PostgresStore implements ContributionStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#folding) {
+      clearInterval(this.#folding.timer);
+      await this.#folding.running;
+    }
     await this.#pool.end();
+  }
+
+  /**
+   * Folds the pending cost deltas into assets.total_cost_cents, in one statement: the deltas it deletes
+   * are the ones it adds, so a total read at any moment (column plus pending deltas) is the same before
+   * and after. Servers running it at once do not double count: a delta deleted by one is skipped by the other.
+   */
+  async foldTotals(): Promise<void> {
+    await this.#pool.query(
+      `WITH moved AS (DELETE FROM asset_cost_deltas RETURNING asset_id, cents)
+       UPDATE assets SET total_cost_cents = assets.total_cost_cents + folded.cents
+       FROM (SELECT asset_id, SUM(cents) AS cents FROM moved GROUP BY asset_id) AS folded
+       WHERE assets.id = folded.asset_id`,
+    );
+  }
+
+  /** Folds totals in the background, off the request path (a failure waits for the next tick). */
+  foldTotalsEvery(intervalMs: number): void {
+    if (intervalMs <= 0 || this.#folding) return;
+    const folding: Folding = {
+      timer: setInterval(() => {
+        if (folding.running || this.#closed) return;
+        folding.running = this.foldTotals()
+          .catch(() => {})
+          .finally(() => (folding.running = undefined));
+      }, intervalMs),
+      running: undefined,
+    };
+    folding.timer.unref();
+    this.#folding = folding;
   }
 
   #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -381,6 +502,26 @@ interface KnownIds {
   contributors: Map<string, string>;
   assets: Map<string, string>;
 }
+
+const ignore = () => {};
+
+interface Folding {
+  timer: NodeJS.Timeout;
+  running: Promise<void> | undefined;
+}
+
+/** One submission in a group commit: its records, and whether it wants the stored rows back or only ids. */
+interface GroupMember {
+  records: readonly ContributionRecord[];
+  full: boolean;
+}
+
+/**
+ * An asset's columns, its total being the column plus the deltas not folded into it yet (the same
+ * expression as the asset_totals view): in one statement's snapshot, always the sum of its contributions.
+ */
+const ASSET_COLUMNS = `a.id, a.name, a.asset_type, a.created_at, a.meta,
+  a.total_cost_cents + COALESCE((SELECT SUM(d.cents) FROM asset_cost_deltas d WHERE d.asset_id = a.id), 0) AS total_cost_cents`;
 
 type ContributionKey = Pick<NewContribution, 'asset_id' | 'commit_hash' | 'contributor_id'>;
 const keyOf = (row: ContributionKey) => `${row.asset_id}\u0000${row.commit_hash}\u0000${row.contributor_id}`;
@@ -447,8 +588,8 @@ async function insertRecords(
 }
 
 /**
- * One statement: the rows whose key is new, and the repositories' totals from exactly the rows it
- * created, so a total can never disagree with its contributions. Answers the ids created.
+ * One statement: the rows whose key is new (the insert's trigger adds their cost to the repositories'
+ * totals, as delta rows, in the same statement). Answers the ids created.
  */
 async function insertRows(q: Queryable, rows: readonly NewContribution[], full = false): Promise<Array<{ id: string } & Partial<ContributionRow>>> {
   // The people and repositories are committed already, or created earlier in this transaction, so the
@@ -466,11 +607,7 @@ async function insertRows(q: Queryable, rows: readonly NewContribution[], full =
          cost_cents bigint, coherence_score numeric, files_changed bigint, lines_added bigint, lines_deleted bigint,
          timestamp timestamptz, created_at timestamptz, meta jsonb)
        ON CONFLICT (asset_id, commit_hash, contributor_id) DO NOTHING
-       RETURNING ${full ? '*' : 'id, asset_id, cost_cents'}
-     ), totals AS (
-       UPDATE assets SET total_cost_cents = assets.total_cost_cents + added.cents
-       FROM (SELECT asset_id, SUM(cost_cents) AS cents FROM created GROUP BY asset_id) AS added
-       WHERE assets.id = added.asset_id
+       RETURNING ${full ? '*' : 'id'}
      )
      ${answer}`,
     [JSON.stringify(rows)],

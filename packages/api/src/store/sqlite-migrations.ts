@@ -67,4 +67,24 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     // commit once the asset is given, so the separate commit index goes.
     sql: `DROP INDEX contributions_by_commit;`,
   },
+  {
+    version: 4,
+    name: 'repository totals follow every change to a contribution',
+    // Triggers, so that whatever changes contributions.cost_cents (an insert, a rescore's update, a delete)
+    // moves assets.total_cost_cents with it in the same transaction. SQLite has one writer at a time, so
+    // the assets row is no hot spot here; PostgreSQL's store uses delta rows instead.
+    sql: `
+      CREATE TRIGGER contributions_cost_inserted AFTER INSERT ON contributions BEGIN
+        UPDATE assets SET total_cost_cents = total_cost_cents + NEW.cost_cents WHERE id = NEW.asset_id;
+      END;
+      CREATE TRIGGER contributions_cost_updated AFTER UPDATE OF cost_cents, asset_id ON contributions BEGIN
+        UPDATE assets SET total_cost_cents = total_cost_cents - OLD.cost_cents WHERE id = OLD.asset_id;
+        UPDATE assets SET total_cost_cents = total_cost_cents + NEW.cost_cents WHERE id = NEW.asset_id;
+      END;
+      CREATE TRIGGER contributions_cost_deleted AFTER DELETE ON contributions BEGIN
+        UPDATE assets SET total_cost_cents = total_cost_cents - OLD.cost_cents WHERE id = OLD.asset_id;
+      END;
+      UPDATE assets SET total_cost_cents = COALESCE((SELECT SUM(c.cost_cents) FROM contributions c WHERE c.asset_id = assets.id), 0);
+    `,
+  },
 ];

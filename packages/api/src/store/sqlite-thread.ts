@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ContributionRecord } from '@coherence/core';
 import { InvalidCursorError } from './cursor.js';
+import { DatabaseUnavailableError, isDatabaseFault, type SerializedError } from './database-fault.js';
+import type { GroupMember } from './sqlite.js';
 import { toStoreRow } from './store-row.js';
+import { WriteGroups, type Settled, type WriteGroupStats } from './write-groups.js';
 import type {
   ByIdOutcome,
   ContributionById,
@@ -53,8 +56,13 @@ import(pathToFileURL(workerData.module).href).then(({ openSqliteStore }) => {
 interface Reply {
   id: number;
   value?: unknown;
-  error?: { name?: string; message: string; code?: string };
+  error?: SerializedError;
 }
+
+// Writes of up to this many rows (single posts, small batches) are gathered into group commits while
+// another write is on the thread; a larger batch is one transaction of many rows already, and goes alone.
+const GROUPED_UP_TO = 64;
+const GROUP_MAX_ROWS = 1_000;
 
 /** Opens the SQLite file (applying migrations) on a new thread; resolves once it is ready. */
 export async function openThreadedSqliteStore(path: string): Promise<ThreadedSqliteStore> {
@@ -76,6 +84,14 @@ export class ThreadedSqliteStore implements ContributionStore {
   #nextId = 1;
   #stopped: Error | undefined;
   #closed: Promise<void> | undefined;
+  readonly #groups = new WriteGroups<GroupMember, IngestOutcome[] | IngestResult[]>(
+    async (members) => {
+      const outcomes = await this.#call<Array<Settled<IngestOutcome[] | IngestResult[], SerializedError>>>('storeGroup', members);
+      return outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: toError(outcome.error) }));
+    },
+    // One group on the thread at a time: what arrives meanwhile is the next group.
+    { maxItems: GROUP_MAX_ROWS, concurrency: 1 },
+  );
 
   constructor(readonly path: string) {
     // The package's own built store module, found the way Node finds it (the "default" export condition).
@@ -87,12 +103,21 @@ export class ThreadedSqliteStore implements ContributionStore {
     this.#worker.on('exit', () => this.#stop(new Error('the database thread has stopped')));
   }
 
+  /** Group-commit counters. */
+  get writeGroups(): WriteGroupStats {
+    return this.#groups.stats;
+  }
+
   ingest(records: readonly ContributionRecord[]): Promise<IngestOutcome[]> {
-    return this.#call('storeRowsReadBack', records.map(toStoreRow));
+    const rows = records.map(toStoreRow);
+    if (rows.length > GROUPED_UP_TO) return this.#call('storeRowsReadBack', rows);
+    return this.#groups.submit({ rows, full: true }, rows.length) as Promise<IngestOutcome[]>;
   }
 
   ingestIds(records: readonly ContributionRecord[]): Promise<IngestResult[]> {
-    return this.#call('storeRows', records.map(toStoreRow));
+    const rows = records.map(toStoreRow);
+    if (rows.length > GROUPED_UP_TO) return this.#call('storeRows', rows);
+    return this.#groups.submit({ rows, full: false }, rows.length) as Promise<IngestResult[]>;
   }
 
   createById(input: ContributionById): Promise<ByIdOutcome> {
@@ -176,7 +201,8 @@ export class ThreadedSqliteStore implements ContributionStore {
 }
 
 /** The store's own errors keep their type across the thread boundary; the error handler relies on it. */
-function toError(error: NonNullable<Reply['error']>): Error {
+function toError(error: SerializedError): Error {
   if (error.name === 'InvalidCursorError') return new InvalidCursorError();
-  return Object.assign(new Error(error.message), { name: error.name ?? 'Error', code: error.code });
+  const plain = Object.assign(new Error(error.message), { name: error.name ?? 'Error', code: error.code });
+  return isDatabaseFault(plain) ? new DatabaseUnavailableError(error.message, { cause: plain }) : plain;
 }

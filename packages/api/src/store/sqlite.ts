@@ -11,6 +11,8 @@ import { newId } from './ids.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
+import { serializeError, type SerializedError } from './database-fault.js';
+import type { Settled } from './write-groups.js';
 import {
   CONTRIBUTION_COLUMNS,
   CONTRIBUTION_FROM,
@@ -149,7 +151,6 @@ export class SqliteStore implements ContributionStore {
       commit: () =>
         close((open) => {
           try {
-            this.#addTotals(open);
             this.#writes.commit.run();
           } catch (error) {
             this.#rollback();
@@ -193,22 +194,49 @@ export class SqliteStore implements ContributionStore {
 
   /** ingestIds for rows already flattened (what the SQLite thread receives). */
   storeRows(rows: readonly StoreRow[]): IngestResult[] {
-    return this.#transaction(() => {
-      const batch = this.#batch();
-      const results = rows.map((row) => this.#write(row, batch));
-      this.#addTotals(batch);
-      return results;
-    });
+    return this.#transaction(() => this.#writeRows(rows, this.#batch()));
   }
 
   /** ingest for rows already flattened: each outcome with the stored contribution. */
   storeRowsReadBack(rows: readonly StoreRow[]): IngestOutcome[] {
-    return this.#transaction(() => {
-      const batch = this.#batch();
-      const results = rows.map((row) => this.#write(row, batch));
-      this.#addTotals(batch);
-      return results.map(({ status, id }) => ({ status, contribution: this.#contributionById(id)! }));
+    return this.#transaction(() => this.#readBack(this.#writeRows(rows, this.#batch())));
+  }
+
+  /**
+   * Group commit (the server's writes, gathered on the SQLite thread while one is in flight): every
+   * member in one transaction. If that fails, each member runs in a transaction of its own, so a member
+   * the database refuses fails alone. Errors come back as plain values, to cross the thread boundary.
+   */
+  storeGroup(members: readonly GroupMember[]): Array<Settled<IngestOutcome[] | IngestResult[], SerializedError>> {
+    const write = (member: GroupMember, batch: WriteBatch) => {
+      const results = this.#writeRows(member.rows, batch);
+      return member.full ? this.#readBack(results) : results;
+    };
+    if (members.length > 1) {
+      try {
+        return this.#transaction(() => {
+          const batch = this.#batch();
+          return members.map((member) => ({ ok: true as const, value: write(member, batch) }));
+        });
+      } catch {
+        // One member at a time, below.
+      }
+    }
+    return members.map((member) => {
+      try {
+        return { ok: true as const, value: this.#transaction(() => write(member, this.#batch())) };
+      } catch (error) {
+        return { ok: false as const, error: serializeError(error) };
+      }
     });
+  }
+
+  #writeRows(rows: readonly StoreRow[], batch: WriteBatch): IngestResult[] {
+    return rows.map((row) => this.#write(row, batch));
+  }
+
+  #readBack(results: readonly IngestResult[]): IngestOutcome[] {
+    return results.map(({ status, id }) => ({ status, contribution: this.#contributionById(id)! }));
   }
 
   async createById(input: ContributionById): Promise<ByIdOutcome> {
@@ -233,7 +261,6 @@ export class SqliteStore implements ContributionStore {
         JSON.stringify(meta),
       ).changes;
       if (changes === 1) {
-        this.#writes.addToTotal.run(input.cost_cents, input.asset_id);
         return { status: 'created', contribution: this.#contributionById(id)! };
       }
       const existing = this.#db
@@ -388,9 +415,9 @@ export class SqliteStore implements ContributionStore {
     return this.#statements;
   }
 
-  /** Per-transaction state: one creation time, and the cost each asset gained (written once, at the end). */
+  /** Per-transaction state: one creation time. (Totals follow the rows through triggers, migration 4.) */
   #batch(): WriteBatch {
-    return { createdAt: new Date().toISOString(), addedCents: new Map() };
+    return { createdAt: new Date().toISOString() };
   }
 
   #write(row: StoreRow, batch: WriteBatch): IngestResult {
@@ -412,17 +439,9 @@ export class SqliteStore implements ContributionStore {
       batch.createdAt,
       row.metaJson,
     );
-    if (inserted.changes === 1) {
-      batch.addedCents.set(assetId, (batch.addedCents.get(assetId) ?? 0) + row.costCents);
-      return { status: 'created', id };
-    }
+    if (inserted.changes === 1) return { status: 'created', id };
     const existing = this.#writes.findContribution.get(assetId, row.commitHash, contributorId) as string;
     return { status: 'duplicate', id: existing };
-  }
-
-  /** assets.total_cost gains what this transaction created, inside the same transaction. */
-  #addTotals(batch: WriteBatch): void {
-    for (const [assetId, cents] of batch.addedCents) this.#writes.addToTotal.run(cents, assetId);
   }
 
   #contributorId({ email, name, login }: StoreRow, createdAt: string): string {
@@ -472,7 +491,6 @@ function prepareWrites(db: Database.Database) {
        ON CONFLICT (asset_id, commit_hash, contributor_id) DO NOTHING`,
     ),
     findContribution: db.prepare('SELECT id FROM contributions WHERE asset_id = ? AND commit_hash = ? AND contributor_id = ?').pluck(),
-    addToTotal: db.prepare('UPDATE assets SET total_cost_cents = total_cost_cents + ? WHERE id = ?'),
     trackCommit: db.prepare(
       'INSERT INTO tracked_commits (asset_id, commit_hash, settings) VALUES (?, ?, ?) ON CONFLICT (asset_id, commit_hash) DO UPDATE SET settings = excluded.settings',
     ),
@@ -535,9 +553,14 @@ function filterClause(filter: ContributionFilter): { where: string[]; params: Re
   return { where, params };
 }
 
+/** One submission in a group commit: its rows, and whether it wants the stored rows back or only ids. */
+export interface GroupMember {
+  rows: readonly StoreRow[];
+  full: boolean;
+}
+
 interface WriteBatch {
   createdAt: string;
-  addedCents: Map<string, number>;
 }
 
 interface RawContributor {

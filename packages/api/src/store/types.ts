@@ -2,6 +2,7 @@
 // The CLI writes through it, the API serves from it, and the same contract tests run against each adapter.
 
 import type { ContributionMeta, ContributionRecord } from '@coherence/core';
+import type { WriteGroupStats } from './write-groups.js';
 
 export const REPOSITORY_ASSET = 'REPOSITORY';
 
@@ -118,6 +119,8 @@ export interface Stats {
 
 export interface ContributionStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Group-commit counters, where the store gathers concurrent writes into one transaction. */
+  readonly writeGroups?: WriteGroupStats;
   /** Stores records in one transaction; an existing (repository, commit, contributor) is a duplicate, not an error. */
   ingest(records: readonly ContributionRecord[]): Promise<IngestOutcome[]>;
   /** As ingest, in one transaction, answering only status and id (the batch route's fast path). */
