@@ -1,12 +1,17 @@
-// The one place an error becomes a response: typed errors answer with their status and code, anything
-// unexpected is a 500 `internal` whose details go to the log (keys masked), never to the client.
+// The one place an error becomes a response: typed errors answer with their status and code, a database
+// that is down or restarting a 503 with Retry-After, anything unexpected a 500 `internal` whose details go
+// to the log (keys masked), never to the client.
 
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv, Logger } from './app-env.js';
-import { ApiError, type ErrorCode } from './errors.js';
+import { ApiError, apiErrors, type ErrorCode } from './errors.js';
 import { InvalidCursorError } from './store/cursor.js';
+import { isDatabaseFault } from './store/database-fault.js';
+
+/** Seconds a client should wait before retrying a 503 (clients add their own jittered backoff). */
+export const RETRY_AFTER_SECONDS = 1;
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   400: 'malformed_json',
@@ -29,6 +34,12 @@ export function errorHandler(logger: Logger, mask: (text: string) => string): Er
     if (error instanceof HTTPException && CODE_BY_STATUS[error.status] !== undefined) {
       return respond(c, new ApiError(error.status as ContentfulStatusCode, CODE_BY_STATUS[error.status]!, error.message));
     }
+    // Nothing was acknowledged, and every write is idempotent: the client's retry is safe.
+    if (isDatabaseFault(error)) {
+      const reason = error instanceof Error ? error.message : String(error);
+      logger(mask(`database unavailable on ${c.req.method} ${c.req.path}: ${reason}`));
+      return respond(c, apiErrors.notReady(reason));
+    }
     logger(mask(`internal error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
     return respond(c, new ApiError(500, 'internal', 'internal error; the server log has the details'));
   };
@@ -38,5 +49,6 @@ export const notFound: NotFoundHandler<AppEnv> = (c) => respond(c, new ApiError(
 
 function respond(c: Context, error: ApiError): Response {
   const body = { error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
+  if (error.status === 503) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
   return c.json(body, error.status);
 }

@@ -50,7 +50,7 @@ export const apiErrors = {
 /** The server will not start as configured (no keys on a public interface, an unusable DATABASE_URL). */
 export class ConfigError extends Error {
   constructor(
-    readonly code: 'insecure_host' | 'bad_database_url',
+    readonly code: 'insecure_host' | 'bad_database_url' | 'bad_database_setting',
     message: string,
   ) {
     super(message);

@@ -55,7 +55,7 @@ export const errors = {
       'ENOAPIKEYS',
       `refusing to serve on ${host} without API keys: set COHERENCE_API_KEYS (comma-separated), or use --host 127.0.0.1`,
     ),
-  serverConfig: (code: 'EDATABASEURL' | 'ENOAPIKEYS', message: string) => new CoherenceError('environment', code, message),
+  serverConfig: (code: 'EDATABASEURL' | 'EDBSETTING' | 'ENOAPIKEYS', message: string) => new CoherenceError('environment', code, message),
   serverDatabase: (target: string, reason: string, cause: unknown) =>
     new CoherenceError('environment', 'EDBOPEN', `cannot open the database at ${target}: ${reason}`, { cause }),
   addressInUse: (host: string, port: number) => new CoherenceError('environment', 'EADDRINUSE', `${host}:${port} is already in use`),

@@ -26,7 +26,9 @@ Environment:
   COHERENCE_API_KEYS        comma-separated keys accepted in X-API-Key for writes
   COHERENCE_READ_KEY        when set, reads need X-API-Key too (this key or a write key)
   COHERENCE_WEBHOOK_SECRET  secret of the GitHub webhook (POST /api/webhooks/github)
-  DATABASE_URL              postgres:// URL: use PostgreSQL instead of the SQLite file`,
+  DATABASE_URL              postgres:// URL: use PostgreSQL instead of the SQLite file
+  COHERENCE_PG_POOL_SIZE    PostgreSQL connections this process may hold (default 10)
+  COHERENCE_PG_STATEMENT_TIMEOUT_MS  bound on every PostgreSQL statement (default 15000)`,
     )
     .action(async (options: ServeCommandOptions) => {
       process.exitCode = await runServe(options);
@@ -46,9 +48,14 @@ export async function runServe(options: ServeCommandOptions, env: NodeJS.Process
 
   let store;
   try {
-    store = await openStoreFromEnv({ dbPath, databaseUrl });
+    store = await openStoreFromEnv({
+      dbPath,
+      databaseUrl,
+      poolSize: env.COHERENCE_PG_POOL_SIZE,
+      statementTimeoutMs: env.COHERENCE_PG_STATEMENT_TIMEOUT_MS,
+    });
   } catch (error) {
-    if (error instanceof ConfigError) throw errors.serverConfig('EDATABASEURL', error.message);
+    if (error instanceof ConfigError) throw errors.serverConfig(error.code === 'bad_database_setting' ? 'EDBSETTING' : 'EDATABASEURL', error.message);
     throw errors.serverDatabase(target, describe(error), error);
   }
 
