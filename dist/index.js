@@ -49607,6 +49607,12 @@ function formatCents(cents) {
   const rest = abs % 100;
   return `${sign}${dollars}.${rest.toString().padStart(2, "0")}`;
 }
+function formatDollars(cents) {
+  const [whole, fraction] = formatCents(cents).split(".");
+  const sign = whole.startsWith("-") ? "-" : "";
+  const digits = whole.replace("-", "");
+  return `${sign}$${digits.replace(/\B(?=(\d{3})+$)/g, ",")}.${fraction}`;
+}
 function centsToDollars(cents) {
   return Number(formatCents(cents));
 }
@@ -56096,7 +56102,7 @@ function summaryAsText(summary2, dryRun) {
     ])}`,
     `  contributions  ${formatCount(summary2.contributions)}${dryRun ? "" : `: ${formatCount(summary2.created)} new, ${formatCount(summary2.duplicates)} already stored`}${summary2.pending > 0 ? `, ${formatCount(summary2.pending)} pending (run "coherence flush")` : ""}`,
     `  contributors   ${formatCount(summary2.contributors)}`,
-    `  total cost     $${formatCents(summary2.total_cost_cents)}`
+    `  total cost     ${formatDollars(summary2.total_cost_cents)}`
   ];
   if (summary2.by_contributor.length > 0) {
     const top = summary2.by_contributor.slice(0, TOP_CONTRIBUTORS_SHOWN);
@@ -56109,7 +56115,7 @@ function summaryAsText(summary2, dryRun) {
           formatCount(person.commits),
           formatCount(person.lines_added),
           formatCount(person.lines_deleted),
-          `$${formatCents(person.cost_cents)}`,
+          formatDollars(person.cost_cents),
           meanCoherence(person.coherence_sum_hundredths, person.commits).toFixed(2)
         ]),
         /* @__PURE__ */ new Set([1, 2, 3, 4, 5])
@@ -60720,7 +60726,7 @@ async function writeJobSummary(summary2, totals, context3) {
     count2(person.commits),
     count2(person.lines_added),
     count2(person.lines_deleted),
-    `$${person.cost}`,
+    formatDollars(person.cost_cents),
     person.mean_coherence.toFixed(2)
   ]);
   const total = [
@@ -60728,7 +60734,7 @@ async function writeJobSummary(summary2, totals, context3) {
     count2(totals.commits),
     count2(totals.linesAdded),
     count2(totals.linesDeleted),
-    `$${formatCents(summary2.total_cost_cents)}`,
+    formatDollars(summary2.total_cost_cents),
     totals.meanCoherence.toFixed(2)
   ].map((data) => `<b>${data}</b>`);
   summary.addHeading(context3.dryRun ? "Coherence (dry run: nothing posted)" : "Coherence", 2).addRaw(

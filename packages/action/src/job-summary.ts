@@ -2,7 +2,7 @@
 // mean coherence, and the totals.
 
 import * as core from '@actions/core';
-import { formatCents } from '@coherence/core';
+import { formatDollars } from '@coherence/core';
 import { summaryAsJson, type TrackSummary } from '@coherence/cli';
 import type { RunTotals } from './run-totals.js';
 
@@ -18,7 +18,7 @@ interface ContributorRow {
   commits: number;
   lines_added: number;
   lines_deleted: number;
-  cost: string;
+  cost_cents: number;
   mean_coherence: number;
 }
 
@@ -31,7 +31,7 @@ export async function writeJobSummary(summary: TrackSummary, totals: RunTotals, 
     count(person.commits),
     count(person.lines_added),
     count(person.lines_deleted),
-    `$${person.cost}`,
+    formatDollars(person.cost_cents),
     person.mean_coherence.toFixed(2),
   ]);
   const total = [
@@ -39,7 +39,7 @@ export async function writeJobSummary(summary: TrackSummary, totals: RunTotals, 
     count(totals.commits),
     count(totals.linesAdded),
     count(totals.linesDeleted),
-    `$${formatCents(summary.total_cost_cents)}`,
+    formatDollars(summary.total_cost_cents),
     totals.meanCoherence.toFixed(2),
   ].map((data) => `<b>${data}</b>`);
 

@@ -6,6 +6,7 @@ import { registerFlush } from './commands/flush.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
 import { registerTrack } from './commands/track.js';
+import { endQuietlyWhenStdoutCloses } from './output/closed-stdout.js';
 import { reportError } from './report-error.js';
 import { VERSION } from './version.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<void> {
+  endQuietlyWhenStdoutCloses();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

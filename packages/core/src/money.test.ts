@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centsToDollars, formatCents, parseDollars } from './money.js';
+import { centsToDollars, formatCents, formatDollars, parseDollars } from './money.js';
 
 describe('money', () => {
   it('formats cents with two decimals', () => {
@@ -8,6 +8,15 @@ describe('money', () => {
     expect(formatCents(123456)).toBe('1234.56');
     expect(formatCents(-30)).toBe('-0.30');
     expect(centsToDollars(1010)).toBe(10.1);
+  });
+
+  it('formats dollars for people, with thousands separators', () => {
+    expect(formatDollars(0)).toBe('$0.00');
+    expect(formatDollars(99_999)).toBe('$999.99');
+    expect(formatDollars(100_000)).toBe('$1,000.00');
+    expect(formatDollars(3_283_803)).toBe('$32,838.03');
+    expect(formatDollars(123_456_789_012)).toBe('$1,234,567,890.12');
+    expect(formatDollars(-123_456)).toBe('-$1,234.56');
   });
 
   it('parses dollar amounts to cents exactly', () => {

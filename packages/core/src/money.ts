@@ -12,6 +12,14 @@ export function formatCents(cents: number): string {
   return `${sign}${dollars}.${rest.toString().padStart(2, '0')}`;
 }
 
+/** 3283803 → "$32,838.03": for people to read (tables, summaries); data formats keep formatCents. */
+export function formatDollars(cents: number): string {
+  const [whole, fraction] = formatCents(cents).split('.') as [string, string];
+  const sign = whole.startsWith('-') ? '-' : '';
+  const digits = whole.replace('-', '');
+  return `${sign}$${digits.replace(/\B(?=(\d{3})+$)/g, ',')}.${fraction}`;
+}
+
 /** 123 → 1.23 as a JSON number, for payloads that carry dollars. */
 export function centsToDollars(cents: number): number {
   return Number(formatCents(cents));

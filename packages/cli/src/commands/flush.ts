@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { errors } from '../errors.js';
-import { formatCount } from '../output/format.js';
+import { countOf, formatCount } from '../output/format.js';
 import { registerSecret } from '../report-error.js';
 import { httpUrl, spoolPath } from './options.js';
 
@@ -48,7 +48,7 @@ export async function runFlush(options: FlushCommandOptions): Promise<number> {
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     process.stderr.write(
-      `Flushed ${formatCount(summary.sent)} spooled contribution(s) to ${summary.target}: ${formatCount(summary.created)} new, ` +
+      `Flushed ${countOf(summary.sent, 'spooled contribution')} to ${summary.target}: ${formatCount(summary.created)} new, ` +
         `${formatCount(summary.duplicates)} already stored, ${formatCount(summary.rejected)} rejected, ${formatCount(summary.pending)} still pending\n`,
     );
   }

@@ -2,13 +2,13 @@
 
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { formatCents } from '@coherence/core';
+import { formatCents, formatDollars } from '@coherence/core';
 import type { ReportGrouping, ReportRow } from '@coherence/api/store';
 import { errors } from '../errors.js';
 import { parseGitDate } from '../git/parse-date.js';
-import { formatCount, renderCsv, renderTable } from '../output/format.js';
+import { countOf, formatCount, renderCsv, renderTable } from '../output/format.js';
 import { describe } from '../sinks/sqlite-sink.js';
-import { databasePath, repositoryName } from './options.js';
+import { databasePath, positiveInteger, repositoryName } from './options.js';
 
 interface ReportCommandOptions {
   db?: string;
@@ -18,6 +18,7 @@ interface ReportCommandOptions {
   until?: string;
   by: ReportGrouping;
   format: 'table' | 'json' | 'csv';
+  top?: number;
 }
 
 const HEADERS = ['group', 'name', 'commits', 'contributions', 'lines_added', 'lines_deleted', 'files_changed', 'cost', 'mean_coherence'];
@@ -33,6 +34,7 @@ export function registerReport(program: Command): void {
     .option('--until <date>', 'only work authored before this date')
     .addOption(new Option('--by <group>', 'group rows by').choices(['contributor', 'day', 'week', 'month', 'repository']).default('contributor'))
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .option('--top <n>', 'only the N groups with the highest cost (totals still cover every group)', positiveInteger)
     .action(async (options: ReportCommandOptions) => {
       process.exitCode = await runReport(options);
     });
@@ -68,9 +70,21 @@ export async function runReport(options: ReportCommandOptions): Promise<number> 
   }
 }
 
-function render(rows: ReportRow[], options: ReportCommandOptions): string {
+function render(all: ReportRow[], options: ReportCommandOptions): string {
+  const rows = topGroups(all, options.top);
+  const totalCents = all.reduce((sum, row) => sum + row.cost_cents, 0);
   if (options.format === 'json') {
-    return JSON.stringify({ by: options.by, rows: rows.map((row) => ({ ...row, cost: formatCents(row.cost_cents) })) }, null, 2);
+    return JSON.stringify(
+      {
+        by: options.by,
+        groups: all.length,
+        total_cost: formatCents(totalCents),
+        total_cost_cents: totalCents,
+        rows: rows.map((row) => ({ ...row, cost: formatCents(row.cost_cents) })),
+      },
+      null,
+      2,
+    );
   }
   if (options.format === 'csv') {
     return renderCsv(
@@ -78,8 +92,7 @@ function render(rows: ReportRow[], options: ReportCommandOptions): string {
       rows.map((row) => [row.key, row.name, row.commits, row.contributions, row.lines_added, row.lines_deleted, row.files_changed, formatCents(row.cost_cents), row.mean_coherence.toFixed(2)]),
     );
   }
-  if (rows.length === 0) return 'No contributions match.';
-  const total = rows.reduce((sum, row) => sum + row.cost_cents, 0);
+  if (all.length === 0) return 'No contributions match.';
   const table = renderTable(
     [options.by, 'commits', '+lines', '-lines', 'files', 'cost', 'coherence'],
     rows.map((row) => [
@@ -88,12 +101,30 @@ function render(rows: ReportRow[], options: ReportCommandOptions): string {
       formatCount(row.lines_added),
       formatCount(row.lines_deleted),
       formatCount(row.files_changed),
-      `$${formatCents(row.cost_cents)}`,
+      formatDollars(row.cost_cents),
       row.mean_coherence.toFixed(2),
     ]),
     new Set([1, 2, 3, 4, 5, 6]),
   );
-  return `${table}\n\n${formatCount(rows.length)} ${options.by === 'contributor' ? 'contributors' : 'groups'}, total cost $${formatCents(total)}`;
+  const groups = options.by === 'contributor' ? countOf(all.length, 'contributor') : countOf(all.length, 'group');
+  const shown = rows.length < all.length ? `top ${formatCount(rows.length)} of ${groups} shown` : groups;
+  return `${table}\n\n${shown}, total cost ${formatDollars(totalCents)}`;
+}
+
+/**
+ * The `top` groups with the highest cost (more commits first on a tie), kept in the report's own order
+ * (time order for days, weeks and months); every group when `top` is not given.
+ */
+function topGroups(rows: ReportRow[], top: number | undefined): ReportRow[] {
+  if (top === undefined || top >= rows.length) return rows;
+  const chosen = new Set(
+    rows
+      .map((row, index) => ({ row, index }))
+      .sort((a, b) => b.row.cost_cents - a.row.cost_cents || b.row.commits - a.row.commits || a.index - b.index)
+      .slice(0, top)
+      .map(({ row }) => row),
+  );
+  return rows.filter((row) => chosen.has(row));
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;

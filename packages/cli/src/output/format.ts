@@ -4,6 +4,11 @@ export function formatCount(value: number): string {
   return value.toLocaleString('en-US');
 }
 
+/** "1 contributor", "2,500 contributors". */
+export function countOf(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatCount(value)} ${value === 1 ? singular : plural}`;
+}
+
 export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: ReadonlySet<number>): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) =>

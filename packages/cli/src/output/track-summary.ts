@@ -1,6 +1,6 @@
 // How a finished `track` run is shown: a short human summary on stderr, or one JSON object on stdout.
 
-import { formatCents } from '@coherence/core';
+import { formatCents, formatDollars } from '@coherence/core';
 import type { TrackSummary } from '../track/track-history.js';
 import { formatCount, renderTable } from './format.js';
 import { bold } from './terminal.js';
@@ -48,7 +48,7 @@ export function summaryAsText(summary: TrackSummary, dryRun: boolean): string {
       summary.pending > 0 ? `, ${formatCount(summary.pending)} pending (run "coherence flush")` : ''
     }`,
     `  contributors   ${formatCount(summary.contributors)}`,
-    `  total cost     $${formatCents(summary.total_cost_cents)}`,
+    `  total cost     ${formatDollars(summary.total_cost_cents)}`,
   ];
   if (summary.by_contributor.length > 0) {
     const top = summary.by_contributor.slice(0, TOP_CONTRIBUTORS_SHOWN);
@@ -61,7 +61,7 @@ export function summaryAsText(summary: TrackSummary, dryRun: boolean): string {
           formatCount(person.commits),
           formatCount(person.lines_added),
           formatCount(person.lines_deleted),
-          `$${formatCents(person.cost_cents)}`,
+          formatDollars(person.cost_cents),
           meanCoherence(person.coherence_sum_hundredths, person.commits).toFixed(2),
         ]),
         new Set([1, 2, 3, 4, 5]),
