@@ -27,6 +27,8 @@ const routes = {
     path: '/contributions/commit/{sha}',
     tags: ['contributions'],
     summary: "One commit's contributions (one per credited person, per repository)",
+    description:
+      'sha is a full hash or an abbreviation (4 to 64 hex digits, any case). Answers every contribution whose stored hash starts with sha, or is itself an abbreviation that sha starts with: hashes are stored as posted, so a short and a full hash of one commit are two records, and both are found.',
     middleware: [requireReadKey],
     request: { params: ShaParamSchema },
     responses: { 200: json(CommitContributionsSchema, 'The contributions; empty when the commit is unknown'), ...errorResponses(401, 403, 422) },
