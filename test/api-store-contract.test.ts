@@ -140,6 +140,40 @@ for (const kind of STORE_KINDS) {
       expect(assets[0]!.total_cost_cents).toBe(records.reduce((sum, row) => sum + row.costCents, 0));
     });
 
+    it('gives the same rows the same ids, and a person the name of their newest commit, in any order of writing', async () => {
+      const named = (label: string, name: string, timestamp: string) =>
+        recordFromPayload(
+          payload({ contributor_email: 'dana@example.com', commit_hash: hashFor(label), repository: 'octo/names', metadata: { timestamp, contributor_name: name } }) as never,
+          new Date('2024-06-01T00:00:00Z'),
+        );
+      const oldest = named('n1', 'Dana Old', '2024-01-01T00:00:00Z');
+      const middle = named('n2', 'Dana Middle', '2024-01-15T00:00:00Z');
+      const newest = named('n3', 'Dana New', '2024-02-01T00:00:00Z');
+      const other = await kind.open();
+      try {
+        // Newest first in one store, oldest first (one at a time) in the other.
+        await store.ingest([newest, middle]);
+        await store.ingest([oldest]);
+        for (const one of [oldest, middle, newest]) await other.store.ingest([one]);
+        for (const each of [store, other.store]) {
+          const people = await each.listContributors({ limit: 10 });
+          expect(people.items.map((person) => person.name)).toEqual(['Dana New']);
+        }
+        const ids = async (each: ContributionStore) => ({
+          people: (await each.listContributors({ limit: 10 })).items.map((person) => person.id),
+          assets: (await each.listAssets({ limit: 10 })).items.map((asset) => asset.id),
+          rows: (await each.listContributions({}, { limit: 10 })).items.map((row) => [row.commit_hash, row.id]),
+        });
+        const first = await ids(store);
+        expect(first.rows).toHaveLength(3);
+        expect(await ids(other.store)).toEqual(first);
+        // Ids follow the commit's time, so rows in commit order have ids in that order.
+        expect(first.rows.map(([, id]) => id)).toEqual(first.rows.map(([, id]) => id).sort());
+      } finally {
+        await other.dispose();
+      }
+    });
+
     it('creates by id only for a known contributor and asset, idempotently', async () => {
       const [seed] = await store.ingest([record('ann@example.com', 'seed')]);
       const { contributor_id, asset_id } = seed!.contribution;

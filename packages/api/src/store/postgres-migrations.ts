@@ -104,4 +104,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       UPDATE assets SET total_cost_cents = COALESCE((SELECT SUM(c.cost_cents) FROM contributions c WHERE c.asset_id = assets.id), 0);
     `,
   },
+  {
+    version: 7,
+    name: 'a person is named as on their newest commit',
+    sql: `
+      ALTER TABLE contributors ADD COLUMN name_at TIMESTAMPTZ;
+      UPDATE contributors SET name_at = (SELECT MAX(c.timestamp) FROM contributions c WHERE c.contributor_id = contributors.id);
+    `,
+  },
 ];

@@ -18,7 +18,8 @@ import {
   type ContributionRow as StoredContributionRow,
 } from './stored-rows.js';
 import { commitLookup } from './commit-lookup.js';
-import { newId } from './ids.js';
+import { assetId, contributionId, contributorId } from './ids.js';
+import { contributorNameKey, incomingNameIsNewer, nameTime } from './contributor-name.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { Migration } from './sqlite-migrations.js';
 import { eachOnItsOwn, WriteGroups, type Settled, type WriteGroupStats } from './write-groups.js';
@@ -148,6 +149,8 @@ export class PostgresStore implements ContributionStore {
     concurrency: 1,
   });
   #folding: Folding | undefined;
+  /** Per person, the newest (commit time, name) written: a batch with nothing newer needs no upsert. */
+  readonly #names = new Map<string, string>();
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -266,6 +269,7 @@ export class PostgresStore implements ContributionStore {
         if ((error as { code?: string }).code !== FOREIGN_KEY_VIOLATION) throw error;
         this.#ids.contributors.clear();
         this.#ids.assets.clear();
+        this.#names.clear();
       }
     }
     const { ids, results } = await this.#transaction(async (client) => {
@@ -274,12 +278,14 @@ export class PostgresStore implements ContributionStore {
     });
     for (const [email, id] of ids.contributors) this.#ids.contributors.set(email, id);
     for (const [name, id] of ids.assets) this.#ids.assets.set(name, id);
+    for (const [email, key] of newestNames(records)) if (key > (this.#names.get(email) ?? '')) this.#names.set(email, key);
     return results;
   }
 
   #knownIds(records: readonly ContributionRecord[]): KnownIds | undefined {
     for (const record of records) {
       if (!this.#ids.contributors.has(record.contributor.email) || !this.#ids.assets.has(record.repository)) return undefined;
+      if (nameKeyOf(record) > (this.#names.get(record.contributor.email) ?? '')) return undefined;
     }
     return this.#ids;
   }
@@ -294,7 +300,7 @@ export class PostgresStore implements ContributionStore {
       if (!known.rows[0]!.asset) return { status: 'unknown_asset' };
       const meta = input.meta;
       const row: NewContribution = {
-        id: newId(),
+        id: contributionId({ assetId: input.asset_id, commitHash: input.commit_hash, contributorId: input.contributor_id }, input.timestamp),
         contributor_id: input.contributor_id,
         asset_id: input.asset_id,
         commit_hash: input.commit_hash,
@@ -540,10 +546,12 @@ async function insertRecords(
 ): Promise<IngestResult[]> {
   const firstByKey = new Map<string, NewContribution>();
   const recordKeys = records.map((record) => {
+    const contributor_id = ids.contributors.get(record.contributor.email)!;
+    const asset_id = ids.assets.get(record.repository)!;
     const row: NewContribution = {
-      id: newId(),
-      contributor_id: ids.contributors.get(record.contributor.email)!,
-      asset_id: ids.assets.get(record.repository)!,
+      id: contributionId({ assetId: asset_id, commitHash: record.commitHash, contributorId: contributor_id }, record.timestamp),
+      contributor_id,
+      asset_id,
       commit_hash: record.commitHash,
       role: record.role,
       cost_cents: record.costCents,
@@ -615,28 +623,48 @@ async function insertRows(q: Queryable, rows: readonly NewContribution[], full =
   return created;
 }
 
-/** Finds or creates the batch's people and repositories: one statement to create, one to read back. */
+const nameKeyOf = (record: ContributionRecord) => contributorNameKey(nameTime(record.timestamp), record.contributor.name);
+
+/** Each person's newest (commit time, name) key in the batch. */
+function newestNames(records: readonly ContributionRecord[]): Map<string, string> {
+  const newest = new Map<string, string>();
+  for (const record of records) {
+    const key = nameKeyOf(record);
+    if (key > (newest.get(record.contributor.email) ?? '')) newest.set(record.contributor.email, key);
+  }
+  return newest;
+}
+
+/**
+ * Finds or creates the batch's people and repositories: one statement to create (and to rename a person
+ * whose newest commit so far is in the batch), one to read back.
+ */
 async function findOrCreateIds(client: Queryable, records: readonly ContributionRecord[], now: string): Promise<KnownIds> {
-  const people = new Map<string, ContributionRecord['contributor']>();
-  for (const record of records) if (!people.has(record.contributor.email)) people.set(record.contributor.email, record.contributor);
+  const people = new Map<string, ContributionRecord>();
+  for (const record of records) {
+    const seen = people.get(record.contributor.email);
+    if (seen === undefined || nameKeyOf(record) > nameKeyOf(seen)) people.set(record.contributor.email, record);
+  }
   const emails = [...people.keys()].sort();
   const names = [...new Set(records.map((record) => record.repository))].sort();
   const newPeople = emails.map((email) => {
-    const person = people.get(email)!;
-    return { id: newId(), name: person.name, email, meta: person.login === undefined ? {} : { login: person.login } };
+    const { contributor: person, timestamp } = people.get(email)!;
+    return { id: contributorId(email), name: person.name, email, name_at: nameTime(timestamp), meta: person.login === undefined ? {} : { login: person.login } };
   });
   await client.query(
     `WITH people AS (
-       INSERT INTO contributors (id, name, email, created_at, meta)
-       SELECT id, name, email, $3::timestamptz, meta FROM json_to_recordset($1::json) AS t (id text, name text, email text, meta jsonb)
-       ON CONFLICT (email) DO NOTHING
+       INSERT INTO contributors (id, name, email, created_at, meta, name_at)
+       SELECT id, name, email, $3::timestamptz, meta, name_at
+       FROM json_to_recordset($1::json) AS t (id text, name text, email text, meta jsonb, name_at timestamptz)
+       ON CONFLICT (email) DO UPDATE SET name = excluded.name, name_at = excluded.name_at
+       WHERE ${incomingNameIsNewer(' COLLATE "C"')}
      ), repositories AS (
        INSERT INTO assets (id, name, asset_type, created_at)
        SELECT id, name, $4, $3::timestamptz FROM json_to_recordset($2::json) AS t (id text, name text)
        ON CONFLICT (asset_type, name) DO NOTHING
      )
      SELECT 1`,
-    [JSON.stringify(newPeople), JSON.stringify(names.map((name) => ({ id: newId(), name }))), now, REPOSITORY_ASSET],
+    [JSON.stringify(newPeople), JSON.stringify(names.map((name) => ({ id: assetId(REPOSITORY_ASSET, name), name }))), now, REPOSITORY_ASSET],
   );
   // A separate statement, so rows a concurrent transaction committed meanwhile are seen too.
   const { rows } = await client.query<{ kind: 'contributor' | 'asset'; id: string; key: string }>(

@@ -87,4 +87,14 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       UPDATE assets SET total_cost_cents = COALESCE((SELECT SUM(c.cost_cents) FROM contributions c WHERE c.asset_id = assets.id), 0);
     `,
   },
+  {
+    version: 7,
+    name: 'a person is named as on their newest commit',
+    // name_at is the commit time of the name stored, so writes in any order settle on the same name.
+    // Existing people start from their newest stored contribution.
+    sql: `
+      ALTER TABLE contributors ADD COLUMN name_at TEXT;
+      UPDATE contributors SET name_at = (SELECT MAX(c.timestamp) FROM contributions c WHERE c.contributor_id = contributors.id);
+    `,
+  },
 ];

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import type { ContributionRecord } from '@coherence/core';
 import { decodePageCursor, paginate } from './cursor.js';
 import { commitLookup } from './commit-lookup.js';
-import { newId } from './ids.js';
+import { assetId as derivedAssetId, contributionId, contributorId as derivedContributorId } from './ids.js';
+import { contributorNameKey, incomingNameIsNewer, nameTime } from './contributor-name.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
@@ -90,6 +91,8 @@ export class SqliteStore implements ContributionStore {
   readonly dialect = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #contributorIds = new Map<string, string>();
+  /** Per person, the newest (commit time, name) this store has written or seen written: older ones need no upsert. */
+  readonly #contributorNames = new Map<string, string>();
   readonly #assetIds = new Map<string, string>();
   readonly #statements;
   readonly #checkpointer: SqliteCheckpointer | undefined;
@@ -243,7 +246,7 @@ export class SqliteStore implements ContributionStore {
     return this.#transaction((): ByIdOutcome => {
       if (!this.#db.prepare('SELECT 1 FROM contributors WHERE id = ?').get(input.contributor_id)) return { status: 'unknown_contributor' };
       if (!this.#db.prepare('SELECT 1 FROM assets WHERE id = ?').get(input.asset_id)) return { status: 'unknown_asset' };
-      const id = newId();
+      const id = contributionId({ assetId: input.asset_id, commitHash: input.commit_hash, contributorId: input.contributor_id }, input.timestamp);
       const meta = input.meta;
       const changes = this.#writes.insertContribution.run(
         id,
@@ -407,6 +410,7 @@ export class SqliteStore implements ContributionStore {
   #rollback(): void {
     if (this.#db.inTransaction) this.#writes.rollback.run();
     this.#contributorIds.clear();
+    this.#contributorNames.clear();
     this.#assetIds.clear();
   }
 
@@ -423,7 +427,7 @@ export class SqliteStore implements ContributionStore {
   #write(row: StoreRow, batch: WriteBatch): IngestResult {
     const contributorId = this.#contributorId(row, batch.createdAt);
     const assetId = this.#assetId(row.repository, batch.createdAt);
-    const id = newId();
+    const id = contributionId({ assetId, commitHash: row.commitHash, contributorId }, row.timestamp);
     const inserted = this.#writes.insertContribution.run(
       id,
       contributorId,
@@ -444,20 +448,24 @@ export class SqliteStore implements ContributionStore {
     return { status: 'duplicate', id: existing };
   }
 
-  #contributorId({ email, name, login }: StoreRow, createdAt: string): string {
+  /** A person's id, creating them if new; their name becomes this row's when its commit is the newest seen. */
+  #contributorId({ email, name, login, timestamp }: StoreRow, createdAt: string): string {
     const cached = this.#contributorIds.get(email);
-    if (cached) return cached;
+    const nameAt = nameTime(timestamp);
+    const nameKey = contributorNameKey(nameAt, name);
+    if (cached && nameKey <= this.#contributorNames.get(email)!) return cached;
     const meta = JSON.stringify(login === undefined ? {} : { login });
-    this.#writes.insertContributor.run(newId(), name, email, createdAt, meta);
-    const id = this.#writes.findContributor.get(email) as string;
+    this.#writes.upsertContributor.run(derivedContributorId(email), name, email, createdAt, meta, nameAt);
+    const id = cached ?? (this.#writes.findContributor.get(email) as string);
     this.#contributorIds.set(email, id);
+    this.#contributorNames.set(email, nameKey);
     return id;
   }
 
   #assetId(repository: string, createdAt: string): string {
     const cached = this.#assetIds.get(repository);
     if (cached) return cached;
-    this.#writes.insertAsset.run(newId(), repository, REPOSITORY_ASSET, createdAt);
+    this.#writes.insertAsset.run(derivedAssetId(REPOSITORY_ASSET, repository), repository, REPOSITORY_ASSET, createdAt);
     const id = this.#writes.findAsset.get(REPOSITORY_ASSET, repository) as string;
     this.#assetIds.set(repository, id);
     return id;
@@ -476,8 +484,9 @@ function prepareWrites(db: Database.Database) {
     commit: db.prepare('COMMIT'),
     rollback: db.prepare('ROLLBACK'),
     contributionById: db.prepare(`SELECT ${CONTRIBUTION_COLUMNS} FROM ${CONTRIBUTION_FROM} WHERE c.id = ?`),
-    insertContributor: db.prepare(
-      'INSERT INTO contributors (id, name, email, created_at, meta) VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
+    upsertContributor: db.prepare(
+      `INSERT INTO contributors (id, name, email, created_at, meta, name_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (email) DO UPDATE SET name = excluded.name, name_at = excluded.name_at WHERE ${incomingNameIsNewer()}`,
     ),
     findContributor: db.prepare('SELECT id FROM contributors WHERE email = ?').pluck(),
     insertAsset: db.prepare(

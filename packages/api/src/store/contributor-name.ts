@@ -1,0 +1,24 @@
+// Which name a person is stored under when their commits carry several (a maiden name, a nickname, a
+// typo fixed later): the name on their newest commit, ties going to the greater name. It is a rule
+// about the records, not about the order they arrive in, so shards, replays and concurrent writers
+// all end with the name one run in commit order would give.
+
+/** The time a name was used, as stored in contributors.name_at: the commit time in UTC ISO 8601. */
+export function nameTime(timestamp: string): string {
+  const milliseconds = Date.parse(timestamp);
+  return Number.isFinite(milliseconds) ? new Date(milliseconds).toISOString() : timestamp;
+}
+
+/** Orders (time, name) pairs as the SQL below does, for skipping writes that cannot change a name. */
+export function contributorNameKey(at: string, name: string): string {
+  return `${at}\u0000${name}`;
+}
+
+/**
+ * The upsert's condition for taking the incoming name. Rows from before names had a time (NULL) take
+ * any. `byteOrder` makes the tie-break compare bytes, as SQLite does by default, whatever the collation.
+ */
+export function incomingNameIsNewer(byteOrder = ''): string {
+  return `contributors.name_at IS NULL OR excluded.name_at > contributors.name_at
+    OR (excluded.name_at = contributors.name_at AND excluded.name${byteOrder} > contributors.name${byteOrder})`;
+}
