@@ -50073,6 +50073,67 @@ function utf8Length(text) {
   return bytes;
 }
 
+// packages/core/src/shard.ts
+var MAX_SHARDS = 1e4;
+var WORK_SAMPLES = 256;
+var NEIGHBOURHOOD = 2;
+function parseShard(text) {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (!match) return { ok: false, problem: `expected K/N, such as 1/4, got "${text}"` };
+  const index = Number(match[1]);
+  const count3 = Number(match[2]);
+  if (count3 < 1 || count3 > MAX_SHARDS) return { ok: false, problem: `N must be from 1 to ${MAX_SHARDS}, got "${text}"` };
+  if (index < 1 || index > count3) return { ok: false, problem: `K must be from 1 to N (${count3}), got "${text}"` };
+  return { ok: true, shard: { index, count: count3 } };
+}
+function formatShard(shard2) {
+  return `${shard2.index}/${shard2.count}`;
+}
+function samplePositions(length, samples = WORK_SAMPLES) {
+  const count3 = Math.min(length, Math.max(1, samples));
+  return Array.from({ length: count3 }, (_2, sample) => Math.floor((2 * sample + 1) * length / (2 * count3)));
+}
+function estimateWork(length, sampledFiles) {
+  const samples = sampledFiles.length;
+  if (samples === 0) return new Array(length).fill(1);
+  const positions = samplePositions(length, samples);
+  const local = sampledFiles.map((_2, sample) => {
+    const nearby = sampledFiles.slice(Math.max(0, sample - NEIGHBOURHOOD), sample + NEIGHBOURHOOD + 1);
+    return median(nearby);
+  });
+  const weights = new Array(length);
+  for (let position = 0; position < length; position += 1) {
+    const sample = Math.min(samples - 1, Math.floor(position * samples / length));
+    weights[position] = 1 + (positions[sample] === position ? sampledFiles[sample] : local[sample]);
+  }
+  return weights;
+}
+function shardBounds(weights, count3) {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  const bounds = [0];
+  let position = 0;
+  let before = 0;
+  for (let cut = 1; cut < count3; cut += 1) {
+    const target = cut * total;
+    while (position < weights.length && Math.abs(count3 * (before + weights[position]) - target) < Math.abs(count3 * before - target)) {
+      before += weights[position];
+      position += 1;
+    }
+    bounds.push(position);
+  }
+  bounds.push(weights.length);
+  return bounds;
+}
+function shardOf(list, weights, shard2) {
+  if (weights.length !== list.length) throw new RangeError("one weight per item is needed");
+  const bounds = shardBounds(weights, shard2.count);
+  return list.slice(bounds[shard2.index - 1], bounds[shard2.index]);
+}
+function median(values) {
+  const sorted2 = [...values].sort((a, b2) => a - b2);
+  return sorted2[Math.floor((sorted2.length - 1) / 2)];
+}
+
 // packages/cli/src/errors.ts
 var CoherenceError = class extends Error {
   constructor(kind, code, message, options) {
@@ -55908,6 +55969,68 @@ function addCounts(total, more) {
   total.pending += more.pending;
 }
 
+// packages/cli/src/git/changed-files.ts
+import { spawn as spawn3 } from "node:child_process";
+var COMMAND2 = "diff-tree";
+var STDERR_LIMIT2 = 8192;
+function countChangedFiles(repo, hashes, options) {
+  if (hashes.length === 0) return Promise.resolve([]);
+  const args = [
+    "-C",
+    repo.root,
+    "diff-tree",
+    "--stdin",
+    "-r",
+    "--root",
+    "--raw",
+    "--no-renames",
+    // One header line per commit, even when its diff is empty.
+    "--always",
+    "--no-ext-diff",
+    ...options.includeMerges ? ["--diff-merges=first-parent"] : []
+  ];
+  return new Promise((resolve2, reject) => {
+    const child = spawn3("git", args, { env: gitEnvironment(), windowsHide: true, stdio: ["pipe", "pipe", "pipe"] });
+    const counts = [];
+    let stderr = "";
+    let rest = "";
+    const take = (text) => {
+      const lines = (rest + text).split("\n");
+      rest = lines.pop();
+      for (const line of lines) {
+        if (line.startsWith(":")) {
+          if (counts.length > 0) counts[counts.length - 1] += 1;
+        } else if (line !== "") {
+          counts.push(0);
+        }
+      }
+    };
+    child.on("error", (error2) => reject(gitError(error2, COMMAND2)));
+    child.stdin.on("error", () => {
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk) => {
+      if (stderr.length < STDERR_LIMIT2) stderr += chunk;
+    });
+    child.stdout.setEncoding("utf8").on("data", take);
+    child.on("close", (code, signal) => {
+      take("\n");
+      if (code !== 0) return reject(errors.gitFailed(COMMAND2, stderr.trim() || `exited with ${signal ?? code}`));
+      if (counts.length !== hashes.length) return reject(errors.gitFailed(COMMAND2, stderr.trim() || `printed ${counts.length} of ${hashes.length} commits`));
+      resolve2(counts);
+    });
+    child.stdin.end(`${hashes.join("\n")}
+`);
+  });
+}
+
+// packages/cli/src/track/select-shard.ts
+async function selectShard(repo, hashes, shard2, options) {
+  if (shard2.count === 1) return [...hashes];
+  const sampled = samplePositions(hashes.length).map((position) => hashes[position]);
+  const files = await countChangedFiles(repo, sampled, options);
+  return shardOf(hashes, estimateWork(hashes.length, files), shard2);
+}
+
 // packages/cli/src/track/settings.ts
 import { createHash } from "node:crypto";
 function settingsFingerprint(settings) {
@@ -55928,16 +56051,20 @@ async function trackHistory(options, sink, hooks = {}) {
   const started = Date.now();
   const repo = await openRepository(options.repoDir);
   const range = await resolveRange(repo, options, options.now);
-  const [hashes, repository, mailmap] = await Promise.all([
+  const [hashes, repository, mailmap, shallow] = await Promise.all([
     listCommits(repo, range, { includeMerges: options.includeMerges }),
     options.repository ?? repo.repositoryName(),
-    createMailmapResolver(repo)
+    createMailmapResolver(repo),
+    repo.isShallow()
   ]);
   if (hashes.length === 0) throw errors.emptyRange(range.description);
-  await assertHistoryComplete(repo, hashes);
+  if (shallow) await assertHistoryComplete(repo, hashes);
   const settings = settingsFingerprint(options);
-  const known = options.skipKnown === false ? /* @__PURE__ */ new Set() : await sink.knownCommits(repository, settings);
-  const toRead = known.size === 0 ? hashes : hashes.filter((hash) => !known.has(hash));
+  const [mine, known] = await Promise.all([
+    options.shard === void 0 ? hashes : selectShard(repo, hashes, options.shard, { includeMerges: options.includeMerges }),
+    options.skipKnown === false ? /* @__PURE__ */ new Set() : sink.knownCommits(repository, settings)
+  ]);
+  const toRead = known.size === 0 ? mine : mine.filter((hash) => !known.has(hash));
   const isExcluded = createExcludeMatcher({ globs: options.excludes, useDefaults: options.useDefaultExcludes });
   const credit = { includeBots: options.includeBots, extraBots: options.extraBots, resolveIdentity: mailmap.resolve, isExcluded };
   const totals = emptyCounts();
@@ -55983,8 +56110,10 @@ async function trackHistory(options, sink, hooks = {}) {
     repository,
     range: range.description,
     target: sink.target,
-    commits: hashes.length,
-    skipped_known: hashes.length - toRead.length,
+    shard: options.shard === void 0 ? void 0 : formatShard(options.shard),
+    range_commits: hashes.length,
+    commits: mine.length,
+    skipped_known: mine.length - toRead.length,
     uncredited,
     contributions,
     created: totals.created,
@@ -55997,7 +56126,6 @@ async function trackHistory(options, sink, hooks = {}) {
   };
 }
 async function assertHistoryComplete(repo, hashes) {
-  if (!await repo.isShallow()) return;
   const boundary = await repo.shallowCommits();
   if (hashes.some((hash) => boundary.has(hash))) throw errors.shallowClone(repo.root);
 }
@@ -56069,6 +56197,8 @@ function summaryAsJson(summary2, extra = {}) {
     repository: summary2.repository,
     range: summary2.range,
     target: summary2.target,
+    shard: summary2.shard ?? null,
+    range_commits: summary2.range_commits,
     commits: summary2.commits,
     skipped_known: summary2.skipped_known,
     uncredited: summary2.uncredited,
@@ -56096,7 +56226,7 @@ function summaryAsJson(summary2, extra = {}) {
 function summaryAsText(summary2, dryRun) {
   const lines = [
     `${bold(dryRun ? "Dry run" : "Tracked")} ${summary2.repository} (${summary2.range}) ${dryRun ? "— nothing stored" : `into ${summary2.target}`}`,
-    `  commits        ${formatCount(summary2.commits)} in range${detail([
+    `  commits        ${formatCount(summary2.commits)} ${inRange(summary2)}${detail([
       [summary2.skipped_known, "already tracked"],
       [summary2.uncredited, "bot-only, not credited"]
     ])}`,
@@ -56124,6 +56254,10 @@ function summaryAsText(summary2, dryRun) {
     if (summary2.by_contributor.length > top.length) lines.push(`… and ${formatCount(summary2.by_contributor.length - top.length)} more`);
   }
   return lines.join("\n");
+}
+function inRange(summary2) {
+  if (summary2.shard === void 0) return "in range";
+  return `in shard ${summary2.shard} (of ${formatCount(summary2.range_commits)} in range)`;
 }
 function detail(parts) {
   const shown = parts.filter(([count3]) => count3 > 0).map(([count3, label]) => `${formatCount(count3)} ${label}`);
@@ -60682,8 +60816,15 @@ function readInputs() {
     includeMerges: flag("include-merges", false),
     includeBots: flag("include-bots", false),
     dryRun: flag("dry-run", false),
-    failOnError: flag("fail-on-error", false)
+    failOnError: flag("fail-on-error", false),
+    shard: shard("shard", optional("shard"))
   };
+}
+function shard(name, value) {
+  if (value === void 0) return void 0;
+  const parsed = parseShard(value);
+  if (!parsed.ok) throw actionErrors.badInput(name, parsed.problem);
+  return parsed.shard;
 }
 function optional(name) {
   const value = getInput(name).trim();
@@ -60994,7 +61135,8 @@ async function record() {
     await skip(plan.reason);
     return;
   }
-  info(`Coherence: recording ${plan.description}`);
+  const description = inputs.shard === void 0 ? plan.description : `${plan.description}, shard ${inputs.shard.index}/${inputs.shard.count}`;
+  info(`Coherence: recording ${description}`);
   const spoolPath = join2(process.env.RUNNER_TEMP || tmpdir(), "coherence-spool.ndjson");
   const sink = inputs.dryRun || api === void 0 ? new DryRunSink() : new ApiSink({ ...api, spoolPath });
   const totals = new RunTotals();
@@ -61020,7 +61162,7 @@ async function record() {
   }
   new UntrustedLog().write(summaryAsText(summary2, inputs.dryRun));
   setOutputs(summary2);
-  await writeJobSummary(summary2, totals, { description: plan.description, dryRun: inputs.dryRun, spoolPath });
+  await writeJobSummary(summary2, totals, { description, dryRun: inputs.dryRun, spoolPath });
   if (summary2.pending > 0) {
     const message = `${summary2.pending} contribution(s) could not be posted to the API and were kept in ${spoolPath} (send them later with "coherence flush", or re-run this workflow: posting is idempotent)`;
     if (inputs.failOnError) setFailed(message);
@@ -61037,7 +61179,8 @@ function trackOptions(inputs, repoDir, plan) {
     includeBots: inputs.includeBots,
     extraBots: [],
     excludes: inputs.excludes,
-    useDefaultExcludes: true
+    useDefaultExcludes: true,
+    ...inputs.shard === void 0 ? {} : { shard: inputs.shard }
   };
 }
 async function skip(reason) {

@@ -304,6 +304,9 @@ describe('the Coherence Action when it should not post', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::error::input "include-merges": expected true or false, got "maybe"$/m);
     expect(run.stdout).not.toMatch(/\n\s+at /);
+    const shard = await runAction({ workspace: checkout(repo), eventName: 'workflow_dispatch', event: { inputs: {} }, inputs: { ...secrets(), shard: '4/3' } });
+    expect(shard.code).toBe(1);
+    expect(shard.stdout).toMatch(/^::error::input "shard": K must be from 1 to N \(3\), got "4\/3"$/m);
   });
 });
 
@@ -325,5 +328,24 @@ describe('the Coherence Action run by hand (workflow_dispatch)', () => {
     expect(whole.outputs).toMatchObject({ commits: '4', created: '2', duplicates: '2' });
     expect(credited(await api.rows(repository))).toEqual(expected([[c1, ANA], [c2, BO], [c3, CY], [c4, ANA]]));
     expect(whole.summary).toContain('the whole history');
+  });
+
+  it('as a matrix of shards: the jobs together record the whole history, once, each its own part', async () => {
+    const repo = origin();
+    const people = [ANA, BO, CY];
+    const commits = Array.from({ length: 9 }, (_, index) => repo.commit({ message: `c${index}`, files: { 'a.txt': `${index}\n` }, author: people[index % 3]! }));
+    const repository = 'octo-org/sharded';
+    const runs = await Promise.all(
+      ['3/3', '1/3', '2/3'].map((shard) =>
+        runAction({ workspace: checkout(repo), eventName: 'workflow_dispatch', repository, event: { inputs: {} }, inputs: { ...secrets(), shard } }),
+      ),
+    );
+    for (const run of runs) expectPassed(run);
+    const recorded = runs.map((run) => Number(run.outputs.commits));
+    expect(recorded.reduce((sum, count) => sum + count, 0)).toBe(9);
+    expect(Math.max(...recorded)).toBeLessThan(9);
+    expect(runs.map((run) => run.outputs.duplicates)).toEqual(['0', '0', '0']);
+    expect(runs[1]!.summary).toContain('shard 1/3');
+    expect(credited(await api.rows(repository))).toEqual(expected(commits.map((hash, index) => [hash, people[index % 3]!])));
   });
 });

@@ -74,3 +74,31 @@ export function committedRows(path: string): number {
     return 0;
   }
 }
+
+export interface EveryRow {
+  contributors: Record<string, unknown>[];
+  assets: Record<string, unknown>[];
+  contributions: Record<string, unknown>[];
+  tracked_commits: Record<string, unknown>[];
+}
+
+/**
+ * Every stored column of every table, ids included, by id: what two runs that should agree must agree on.
+ * Left out: the insert times (created_at), which record when, not what, and the generated dollar columns.
+ */
+export function everyRow(path: string): EveryRow {
+  const parsed = (rows: Record<string, unknown>[]) => rows.map((row) => ('meta' in row ? { ...row, meta: JSON.parse(row.meta as string) } : row));
+  return {
+    contributors: parsed(queryAll(path, 'SELECT id, name, email, meta, name_at FROM contributors ORDER BY id')),
+    assets: parsed(queryAll(path, 'SELECT id, name, asset_type, total_cost_cents, meta FROM assets ORDER BY id')),
+    contributions: parsed(
+      queryAll(
+        path,
+        `SELECT id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score, files_changed, lines_added,
+                lines_deleted, timestamp, meta
+         FROM contributions ORDER BY id`,
+      ),
+    ),
+    tracked_commits: queryAll(path, 'SELECT asset_id, commit_hash, settings FROM tracked_commits ORDER BY asset_id, commit_hash'),
+  };
+}

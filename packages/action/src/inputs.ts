@@ -1,7 +1,7 @@
 // Every input of the Action, read and checked in this one place (names as in action.yml).
 
 import * as core from '@actions/core';
-import { invalidGlob, isValidRepositoryName } from '@coherence/core';
+import { invalidGlob, isValidRepositoryName, parseShard, type Shard } from '@coherence/core';
 import { actionErrors } from './errors.js';
 
 export interface ActionInputs {
@@ -15,6 +15,8 @@ export interface ActionInputs {
   includeBots: boolean;
   dryRun: boolean;
   failOnError: boolean;
+  /** Record only this part of the range (K/N), for a matrix of N jobs over one long history. */
+  shard: Shard | undefined;
 }
 
 /** The API key, read first of all so that it is masked before anything else can print it. */
@@ -43,7 +45,15 @@ export function readInputs(): ActionInputs {
     includeBots: flag('include-bots', false),
     dryRun: flag('dry-run', false),
     failOnError: flag('fail-on-error', false),
+    shard: shard('shard', optional('shard')),
   };
+}
+
+function shard(name: string, value: string | undefined): Shard | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseShard(value);
+  if (!parsed.ok) throw actionErrors.badInput(name, parsed.problem);
+  return parsed.shard;
 }
 
 function optional(name: string): string | undefined {

@@ -57,7 +57,8 @@ async function record(): Promise<void> {
     await skip(plan.reason);
     return;
   }
-  core.info(`Coherence: recording ${plan.description}`);
+  const description = inputs.shard === undefined ? plan.description : `${plan.description}, shard ${inputs.shard.index}/${inputs.shard.count}`;
+  core.info(`Coherence: recording ${description}`);
 
   const spoolPath = join(process.env.RUNNER_TEMP || tmpdir(), 'coherence-spool.ndjson');
   const sink: ContributionSink = inputs.dryRun || api === undefined ? new DryRunSink() : new ApiSink({ ...api, spoolPath });
@@ -85,7 +86,7 @@ async function record(): Promise<void> {
 
   new UntrustedLog().write(summaryAsText(summary, inputs.dryRun));
   setOutputs(summary);
-  await writeJobSummary(summary, totals, { description: plan.description, dryRun: inputs.dryRun, spoolPath });
+  await writeJobSummary(summary, totals, { description, dryRun: inputs.dryRun, spoolPath });
   if (summary.pending > 0) {
     const message =
       `${summary.pending} contribution(s) could not be posted to the API and were kept in ${spoolPath}` +
@@ -106,6 +107,7 @@ function trackOptions(inputs: ActionInputs, repoDir: string, plan: { since?: str
     extraBots: [],
     excludes: inputs.excludes,
     useDefaultExcludes: true,
+    ...(inputs.shard === undefined ? {} : { shard: inputs.shard }),
   };
 }
 

@@ -10,3 +10,4 @@ export * from './contribution.js';
 export * from './payload.js';
 export * from './repository.js';
 export * from './payload-batches.js';
+export * from './shard.js';

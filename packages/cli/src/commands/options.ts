@@ -2,7 +2,7 @@
 
 import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
-import { invalidGlob, isValidRepositoryName } from '@coherence/core';
+import { invalidGlob, isValidRepositoryName, parseShard, type Shard } from '@coherence/core';
 
 export const DEFAULT_DB = join('.coherence', 'coherence.db');
 export const DEFAULT_SPOOL = join('.coherence', 'spool.ndjson');
@@ -49,4 +49,11 @@ export function httpUrl(value: string): string {
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
   return value;
+}
+
+/** --shard K/N, 1 ≤ K ≤ N. */
+export function shard(value: string): Shard {
+  const parsed = parseShard(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.problem);
+  return parsed.shard;
 }

@@ -1,19 +1,26 @@
 // `coherence track`: record a range of git history (the whole of it by default) as contributions.
 
 import type { Command } from 'commander';
+import type { Shard } from '@coherence/core';
+import { repositoriesIn, type FoundRepository } from '../git/repositories-in.js';
 import { createProgressBar } from '../output/progress.js';
+import { repositoriesAsJson, repositoryLine, totalLine } from '../output/repositories-summary.js';
 import { canShowProgress } from '../output/terminal.js';
 import { summaryAsJson, summaryAsText } from '../output/track-summary.js';
 import { DryRunSink } from '../sinks/dry-run-sink.js';
 import type { ContributionSink } from '../sinks/sink.js';
 import { openSqliteSink } from '../sinks/sqlite-sink.js';
 import { trackHistory, type TrackOptions } from '../track/track-history.js';
+import { totalsOf, trackRepositories } from '../track/track-repositories.js';
 import { errors } from '../errors.js';
 import { registerSecret } from '../report-error.js';
-import { collect, collectGlob, databasePath, httpUrl, positiveInteger, repositoryName, spoolPath } from './options.js';
+import { collect, collectGlob, databasePath, httpUrl, positiveInteger, repositoryName, shard, spoolPath } from './options.js';
 
 export interface TrackCommandOptions {
-  repo: string;
+  /** Each --repo given; none means the current directory (unless --repos-in). */
+  repo: string[];
+  reposIn?: string;
+  shard?: Shard;
   since?: string;
   until?: string;
   branch?: string;
@@ -36,7 +43,9 @@ export function registerTrack(program: Command): void {
   program
     .command('track')
     .description('record commits as contributions (the whole history unless --since is given)')
-    .option('--repo <dir>', 'the git repository to read', '.')
+    .option('--repo <dir>', 'a git repository to read (repeatable; default: the current directory)', collect, [])
+    .option('--repos-in <dir>', 'read every repository in this folder (each clone directly inside it)')
+    .option('--shard <K/N>', 'record only the K-th of N equal parts of the range (N runs together record all of it)', shard)
     .option('--since <date|ref>', 'start after this commit, or at this date (ISO 8601, "2 weeks ago", "yesterday")')
     .option('--until <date|ref>', 'stop at this commit, or before this date')
     .option('--branch <ref>', 'the branch or ref to walk (default HEAD)')
@@ -59,8 +68,15 @@ export function registerTrack(program: Command): void {
 }
 
 export async function runTrack(options: TrackCommandOptions): Promise<number> {
-  const trackOptions: TrackOptions = {
-    repoDir: options.repo,
+  const repositories = [...(options.reposIn === undefined ? [] : repositoriesIn(options.reposIn)), ...options.repo.map((dir) => ({ dir }))];
+  if (options.reposIn === undefined && repositories.length <= 1) return trackOne(options, repositories[0]?.dir ?? '.');
+  if (options.repository !== undefined) throw errors.badOption('--repository', 'names one repository, so it cannot be used with several (--repos-in or more than one --repo)');
+  return trackMany(options, repositories);
+}
+
+function trackOptionsOf(options: TrackCommandOptions, repoDir: string): TrackOptions {
+  return {
+    repoDir,
     ...(options.since === undefined ? {} : { since: options.since }),
     ...(options.until === undefined ? {} : { until: options.until }),
     ...(options.branch === undefined ? {} : { branch: options.branch }),
@@ -71,7 +87,12 @@ export async function runTrack(options: TrackCommandOptions): Promise<number> {
     extraBots: options.bot,
     excludes: options.exclude,
     useDefaultExcludes: options.defaultExcludes,
+    ...(options.shard === undefined ? {} : { shard: options.shard }),
   };
+}
+
+async function trackOne(options: TrackCommandOptions, repoDir: string): Promise<number> {
+  const trackOptions = trackOptionsOf(options, repoDir);
   const progress = canShowProgress(options.json) ? createProgressBar('tracking') : undefined;
   // The sink opens lazily, after git has accepted the range, so a bad --since never creates a database.
   const sink = new LazySink(() => openSink(options));
@@ -84,6 +105,37 @@ export async function runTrack(options: TrackCommandOptions): Promise<number> {
       process.stderr.write(`${summaryAsText(summary, options.dryRun)}\n`);
     }
     return summary.pending > 0 ? 1 : 0;
+  } finally {
+    progress?.stop();
+    await sink.close();
+  }
+}
+
+/** Each repository in turn into one sink: a line per repository as it finishes, then the total. */
+async function trackMany(options: TrackCommandOptions, repositories: readonly FoundRepository[]): Promise<number> {
+  if (repositories.length === 0) throw errors.badOption('--repos-in', `${options.reposIn} holds no repositories`);
+  const showProgress = canShowProgress(options.json);
+  let progress: ReturnType<typeof createProgressBar> | undefined;
+  const sink = new LazySink(() => openSink(options));
+  try {
+    const runs = await trackRepositories(repositories, trackOptionsOf(options, '.'), sink, {
+      forRepository: (dir) => {
+        if (!showProgress) return {};
+        const bar = (progress = createProgressBar(dir));
+        return { onProgress: (state) => bar.update(state) };
+      },
+      onDone: (run) => {
+        progress?.stop();
+        if (!options.json) process.stderr.write(`${repositoryLine(run)}\n`);
+      },
+    });
+    const totals = totalsOf(runs);
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify(repositoriesAsJson(runs, totals, { dry_run: options.dryRun, peak_rss_bytes: peakRssBytes() }))}\n`);
+    } else {
+      process.stderr.write(`${totalLine(totals, sink.target, options.dryRun)}\n`);
+    }
+    return totals.failed > 0 || totals.pending > 0 ? 1 : 0;
   } finally {
     progress?.stop();
     await sink.close();

@@ -12,6 +12,8 @@ export function summaryAsJson(summary: TrackSummary, extra: Record<string, unkno
     repository: summary.repository,
     range: summary.range,
     target: summary.target,
+    shard: summary.shard ?? null,
+    range_commits: summary.range_commits,
     commits: summary.commits,
     skipped_known: summary.skipped_known,
     uncredited: summary.uncredited,
@@ -40,7 +42,7 @@ export function summaryAsJson(summary: TrackSummary, extra: Record<string, unkno
 export function summaryAsText(summary: TrackSummary, dryRun: boolean): string {
   const lines = [
     `${bold(dryRun ? 'Dry run' : 'Tracked')} ${summary.repository} (${summary.range}) ${dryRun ? '— nothing stored' : `into ${summary.target}`}`,
-    `  commits        ${formatCount(summary.commits)} in range${detail([
+    `  commits        ${formatCount(summary.commits)} ${inRange(summary)}${detail([
       [summary.skipped_known, 'already tracked'],
       [summary.uncredited, 'bot-only, not credited'],
     ])}`,
@@ -70,6 +72,11 @@ export function summaryAsText(summary: TrackSummary, dryRun: boolean): string {
     if (summary.by_contributor.length > top.length) lines.push(`… and ${formatCount(summary.by_contributor.length - top.length)} more`);
   }
   return lines.join('\n');
+}
+
+function inRange(summary: TrackSummary): string {
+  if (summary.shard === undefined) return 'in range';
+  return `in shard ${summary.shard} (of ${formatCount(summary.range_commits)} in range)`;
 }
 
 function detail(parts: Array<[number, string]>): string {

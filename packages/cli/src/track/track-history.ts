@@ -1,7 +1,7 @@
 // The main job: read a range of history, credit every commit, and hand the records to a sink in
 // whole-commit batches. The CLI's `track` and the GitHub Action both run exactly this.
 
-import { contributionsForCommit, createExcludeMatcher, type ContributionRecord, type Person } from '@coherence/core';
+import { contributionsForCommit, createExcludeMatcher, formatShard, type ContributionRecord, type Person, type Shard } from '@coherence/core';
 import { errors } from '../errors.js';
 import { listCommits } from '../git/list-commits.js';
 import { createMailmapResolver } from '../git/mailmap.js';
@@ -9,6 +9,7 @@ import { readCommits } from '../git/read-commits.js';
 import { resolveRange } from '../git/range.js';
 import { openRepository, type GitRepository } from '../git/repository.js';
 import { addCounts, emptyCounts, type ContributionSink, type SinkCounts } from '../sinks/sink.js';
+import { selectShard } from './select-shard.js';
 import { settingsFingerprint, type CreditSettings } from './settings.js';
 
 export interface TrackOptions extends CreditSettings {
@@ -24,6 +25,8 @@ export interface TrackOptions extends CreditSettings {
   skipKnown?: boolean;
   /** The moment relative dates ("2 weeks ago") count from; now by default. */
   now?: Date;
+  /** Record only this part of the range: N runs, one per shard, record what one run would. */
+  shard?: Shard;
 }
 
 export interface TrackProgress {
@@ -35,7 +38,11 @@ export interface TrackSummary {
   repository: string;
   range: string;
   target: string;
-  /** Commits in the range. */
+  /** "K/N" when the run recorded one shard of the range. */
+  shard: string | undefined;
+  /** Commits in the whole range, all shards together. */
+  range_commits: number;
+  /** Commits this run is to record: the range, or this shard of it. */
   commits: number;
   /** Of those, already recorded by an earlier run under the same settings, and not read again. */
   skipped_known: number;
@@ -73,17 +80,23 @@ export async function trackHistory(options: TrackOptions, sink: ContributionSink
   const repo = await openRepository(options.repoDir);
   const range = await resolveRange(repo, options, options.now);
   // Independent lookups, side by side: listing a long history is the slow one.
-  const [hashes, repository, mailmap] = await Promise.all([
+  const [hashes, repository, mailmap, shallow] = await Promise.all([
     listCommits(repo, range, { includeMerges: options.includeMerges }),
     options.repository ?? repo.repositoryName(),
     createMailmapResolver(repo),
+    repo.isShallow(),
   ]);
   if (hashes.length === 0) throw errors.emptyRange(range.description);
-  await assertHistoryComplete(repo, hashes);
+  // The whole range is checked even for one shard: where the cuts fall depends on all of it.
+  if (shallow) await assertHistoryComplete(repo, hashes);
 
   const settings = settingsFingerprint(options);
-  const known = options.skipKnown === false ? new Set<string>() : await sink.knownCommits(repository, settings);
-  const toRead = known.size === 0 ? hashes : hashes.filter((hash) => !known.has(hash));
+  // The sink opens (a database file, migrations) while git counts the shard's sample.
+  const [mine, known] = await Promise.all([
+    options.shard === undefined ? hashes : selectShard(repo, hashes, options.shard, { includeMerges: options.includeMerges }),
+    options.skipKnown === false ? new Set<string>() : sink.knownCommits(repository, settings),
+  ]);
+  const toRead = known.size === 0 ? mine : mine.filter((hash) => !known.has(hash));
 
   const isExcluded = createExcludeMatcher({ globs: options.excludes, useDefaults: options.useDefaultExcludes });
   const credit = { includeBots: options.includeBots, extraBots: options.extraBots, resolveIdentity: mailmap.resolve, isExcluded };
@@ -134,8 +147,10 @@ export async function trackHistory(options: TrackOptions, sink: ContributionSink
     repository,
     range: range.description,
     target: sink.target,
-    commits: hashes.length,
-    skipped_known: hashes.length - toRead.length,
+    shard: options.shard === undefined ? undefined : formatShard(options.shard),
+    range_commits: hashes.length,
+    commits: mine.length,
+    skipped_known: mine.length - toRead.length,
     uncredited,
     contributions,
     created: totals.created,
@@ -150,7 +165,6 @@ export async function trackHistory(options: TrackOptions, sink: ContributionSink
 
 /** A shallow clone whose range runs into its cut-off would record a truncated history: refuse. */
 async function assertHistoryComplete(repo: GitRepository, hashes: readonly string[]): Promise<void> {
-  if (!(await repo.isShallow())) return;
   const boundary = await repo.shallowCommits();
   if (hashes.some((hash) => boundary.has(hash))) throw errors.shallowClone(repo.root);
 }
