@@ -50075,7 +50075,12 @@ function utf8Length(text) {
 
 // packages/core/src/shard.ts
 var MAX_SHARDS = 1e4;
-var WORK_SAMPLES = 256;
+var SAMPLE_EVERY = 128;
+var MIN_WORK_SAMPLES = 16;
+var MAX_WORK_SAMPLES = 256;
+function workSamples(length, count3) {
+  return Math.min(length, MAX_WORK_SAMPLES, Math.max(MIN_WORK_SAMPLES, Math.ceil(length / (SAMPLE_EVERY * Math.max(1, count3)))));
+}
 var NEIGHBOURHOOD = 2;
 function parseShard(text) {
   const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
@@ -50089,7 +50094,7 @@ function parseShard(text) {
 function formatShard(shard2) {
   return `${shard2.index}/${shard2.count}`;
 }
-function samplePositions(length, samples = WORK_SAMPLES) {
+function samplePositions(length, samples) {
   const count3 = Math.min(length, Math.max(1, samples));
   return Array.from({ length: count3 }, (_2, sample) => Math.floor((2 * sample + 1) * length / (2 * count3)));
 }
@@ -56026,7 +56031,7 @@ function countChangedFiles(repo, hashes, options) {
 // packages/cli/src/track/select-shard.ts
 async function selectShard(repo, hashes, shard2, options) {
   if (shard2.count === 1) return [...hashes];
-  const sampled = samplePositions(hashes.length).map((position) => hashes[position]);
+  const sampled = samplePositions(hashes.length, workSamples(hashes.length, shard2.count)).map((position) => hashes[position]);
   const files = await countChangedFiles(repo, sampled, options);
   return shardOf(hashes, estimateWork(hashes.length, files), shard2);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateWork, parseShard, samplePositions, shardBounds, shardOf } from './shard.js';
+import { estimateWork, parseShard, samplePositions, shardBounds, shardOf, workSamples } from './shard.js';
 
 describe('parseShard', () => {
   it('reads K/N', () => {
@@ -56,7 +56,12 @@ describe('shardBounds', () => {
 });
 
 describe('work estimate', () => {
-  it('samples evenly, every commit when the list is short', () => {
+  it('samples evenly, about one commit in 128 of a shard, every commit when the list is short', () => {
+    expect(workSamples(4, 2)).toBe(4);
+    expect(workSamples(40, 7)).toBe(16);
+    expect(workSamples(20_000, 4)).toBe(40);
+    expect(workSamples(20_000, 2)).toBe(79);
+    expect(workSamples(1_000_000, 4)).toBe(256);
     expect(samplePositions(4, 256)).toEqual([0, 1, 2, 3]);
     expect(samplePositions(100, 4)).toEqual([12, 37, 62, 87]);
   });

@@ -12,10 +12,19 @@ export interface Shard {
 export const MAX_SHARDS = 10_000;
 
 /**
- * Commits whose changed files are counted to estimate the work along a range. Counting is git's tree
- * diff alone (no blobs are read), so 256 commits cost about a hundredth of a second.
+ * How many commits' changed files are counted to estimate the work along a range. Counting is git's tree
+ * diff alone (no file is read), but the samples lie far apart, so each reads its trees cold: about as much
+ * as reading a commit in full. Every shard counts the same samples, so they are kept to one commit in
+ * SAMPLE_EVERY of a shard's share (~1% of its work), between MIN and MAX samples over the whole range.
  */
-export const WORK_SAMPLES = 256;
+export const SAMPLE_EVERY = 128;
+export const MIN_WORK_SAMPLES = 16;
+export const MAX_WORK_SAMPLES = 256;
+
+/** Samples for a range of `length` commits cut into `count` shards. */
+export function workSamples(length: number, count: number): number {
+  return Math.min(length, MAX_WORK_SAMPLES, Math.max(MIN_WORK_SAMPLES, Math.ceil(length / (SAMPLE_EVERY * Math.max(1, count)))));
+}
 
 /** Samples either side of a commit whose median stands for it: one giant commit does not tip a region. */
 const NEIGHBOURHOOD = 2;
@@ -38,7 +47,7 @@ export function formatShard(shard: Shard): string {
 }
 
 /** The list positions whose commits are sampled: evenly spread, the middle of each of `samples` equal runs. */
-export function samplePositions(length: number, samples = WORK_SAMPLES): number[] {
+export function samplePositions(length: number, samples: number): number[] {
   const count = Math.min(length, Math.max(1, samples));
   return Array.from({ length: count }, (_, sample) => Math.floor(((2 * sample + 1) * length) / (2 * count)));
 }

@@ -1,6 +1,5 @@
-// How many files each of a few commits changes, from git's tree diff alone: no blob is read and no
-// rename is looked for, so it costs a small fraction of reading those commits' line counts. Shards use
-// it to estimate where along a range the work lies.
+// How many files each of a few commits changes, from git's tree diff alone: no file is read and no
+// rename is looked for. Shards use it to estimate where along a range the work lies.
 
 import { spawn } from 'node:child_process';
 import { errors } from '../errors.js';

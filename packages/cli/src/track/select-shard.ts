@@ -1,7 +1,7 @@
 // Which commits of a range are this run's when it is shard K of N: a contiguous run of the range in
 // git's own order, cut where the estimated work is split evenly, identically on every machine.
 
-import { estimateWork, samplePositions, shardOf, type Shard } from '@coherence/core';
+import { estimateWork, samplePositions, shardOf, workSamples, type Shard } from '@coherence/core';
 import { countChangedFiles } from '../git/changed-files.js';
 import type { GitRepository } from '../git/repository.js';
 
@@ -12,7 +12,7 @@ import type { GitRepository } from '../git/repository.js';
  */
 export async function selectShard(repo: GitRepository, hashes: readonly string[], shard: Shard, options: { includeMerges: boolean }): Promise<string[]> {
   if (shard.count === 1) return [...hashes];
-  const sampled = samplePositions(hashes.length).map((position) => hashes[position]!);
+  const sampled = samplePositions(hashes.length, workSamples(hashes.length, shard.count)).map((position) => hashes[position]!);
   const files = await countChangedFiles(repo, sampled, options);
   return shardOf(hashes, estimateWork(hashes.length, files), shard);
 }
