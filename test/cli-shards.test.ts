@@ -190,7 +190,11 @@ function withoutTracking(rows: EveryRow): Omit<EveryRow, 'tracked_commits'> {
 async function postgresRows(databaseUrl: string): Promise<Omit<EveryRow, 'tracked_commits'>> {
   const iso = (value: Date | null) => (value === null ? null : value.toISOString());
   const contributors = await queryPostgres<any>(databaseUrl, 'SELECT id, name, email, meta, name_at FROM contributors ORDER BY id');
-  const assets = await queryPostgres<any>(databaseUrl, 'SELECT id, name, asset_type, total_cost_cents, meta FROM assets ORDER BY id');
+  // A repository's total is its column plus the cost deltas not yet folded into it (asset_totals).
+  const assets = await queryPostgres<any>(
+    databaseUrl,
+    'SELECT a.id, a.name, a.asset_type, t.total_cost_cents, a.meta FROM assets a JOIN asset_totals t ON t.asset_id = a.id ORDER BY a.id',
+  );
   const contributions = await queryPostgres<any>(
     databaseUrl,
     `SELECT id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score, files_changed, lines_added, lines_deleted, timestamp, meta
