@@ -353,6 +353,7 @@ describe('health, readiness and the OpenAPI description', () => {
         '/contributors/{id}',
         '/contributors/{id}/contributions',
         '/health',
+        '/insight',
         '/ready',
         '/stats',
         '/webhooks/github',
@@ -410,9 +411,11 @@ describe('keys', () => {
     await get(api, '/api/contributions?key=write-key-2', { 'x-api-key': 'read-key-1' });
     await get(api, '/api/contributors/write-key-1', { 'x-api-key': 'read-key-1' });
     expect(logs).toHaveLength(3);
-    expect(logs[0]).toMatch(/^POST \/api\/contributions\/github 201 \d+\.\dms$/);
-    expect(logs[1]).toMatch(/^GET \/api\/contributions 200 \d+\.\dms$/);
-    expect(logs[2]).toMatch(/^GET \/api\/contributors\/\*\*\* 404 /);
+    const entries = logs.map((line) => JSON.parse(line));
+    expect(entries[0]).toMatchObject({ level: 'info', msg: 'request', method: 'POST', path: '/api/contributions/github', status: 201 });
+    expect(entries[1]).toMatchObject({ method: 'GET', path: '/api/contributions', route: '/api/contributions', status: 200 });
+    expect(entries[2]).toMatchObject({ method: 'GET', path: '/api/contributors/***', route: '/api/contributors/:id', status: 404 });
+    for (const entry of entries) expect(entry.duration_ms).toBeTypeOf('number');
     expect(logs.join('\n')).not.toMatch(/write-key|read-key/);
   });
 });

@@ -62,8 +62,9 @@ describe('coherence serve', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
     const log = first.stderr();
-    expect(log).toMatch(/^POST \/api\/contributions\/github 201 \d+\.\dms$/m);
-    expect(log).toMatch(/^GET \/api\/contributions 401 /m);
+    // Not a terminal: JSON lines.
+    expect(log).toMatch(/^\{"level":"info",.*"method":"POST","path":"\/api\/contributions\/github","route":"\/api\/contributions\/github","status":201,/m);
+    expect(log).toMatch(/^\{.*"method":"GET","path":"\/api\/contributions",.*"status":401,/m);
     expect(log).toMatch(/stopped/);
     expect(log).not.toMatch(/first-key|second-key|the-read-key|the-webhook-secret/);
 

@@ -43,9 +43,15 @@ export const requireWriteKey: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 export const requireReadKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   const access = c.var.services.access;
-  if (!access.readsOpen) check(c.req.header('x-api-key'), access.isReadKey);
+  // Also as a Bearer token: what Prometheus (and most monitoring agents) can send.
+  if (!access.readsOpen) check(c.req.header('x-api-key') ?? bearerToken(c.req.header('authorization')), access.isReadKey);
   await next();
 };
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
 
 function check(key: string | undefined, isValid: (candidate: string) => boolean): void {
   if (key === undefined || key === '') throw apiErrors.missingKey();

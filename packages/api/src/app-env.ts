@@ -2,6 +2,8 @@
 
 import type { ContributionStore } from './store/types.js';
 import type { AccessControl } from './access.js';
+import type { ApiMetrics } from './observability/metrics.js';
+import type { ServerLog } from './observability/server-log.js';
 
 export type Logger = (line: string) => void;
 
@@ -10,7 +12,9 @@ export interface AppServices {
   access: AccessControl;
   /** Unset: the webhook receiver refuses every delivery. */
   webhookSecret: string | undefined;
-  logger: Logger;
+  log: ServerLog;
+  /** Unset when the app runs without metrics. */
+  metrics: ApiMetrics | undefined;
 }
 
 export interface AppEnv {
@@ -20,5 +24,9 @@ export interface AppEnv {
     rawBody: string;
     /** The parsed JSON body. */
     body: unknown;
+    /** Set by hono/request-id: the client's X-Request-Id, or a new one. */
+    requestId: string;
+    /** The webhook receiver acknowledged the delivery without recording anything. */
+    webhookIgnored: boolean;
   };
 }

@@ -8,12 +8,17 @@ import type { AppEnv, AppServices, Logger } from './app-env.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { apiErrors, fieldErrors } from './errors.js';
 import { registerOpenApi } from './openapi.js';
-import { requestLog, secretMasker } from './request-log.js';
+import { instrumentStore } from './observability/instrumented-store.js';
+import { createApiMetrics } from './observability/metrics.js';
+import { requestObserver } from './observability/request-observer.js';
+import { createServerLog, type LogFormat } from './observability/server-log.js';
 import { registerContributionReads } from './routes/contribution-reads.js';
 import { registerContributionWrites } from './routes/contribution-writes.js';
 import { registerDirectory } from './routes/directory.js';
 import { registerGithubWebhook } from './routes/github-webhook.js';
 import { registerHealth } from './routes/health.js';
+import { registerInsight } from './routes/insight.js';
+import { registerMetrics } from './routes/metrics.js';
 import type { ContributionStore } from './store/types.js';
 
 export interface AppOptions {
@@ -26,6 +31,10 @@ export interface AppOptions {
   webhookSecret?: string;
   /** Receives one line per request, and internal errors. Default: stderr. */
   logger?: Logger;
+  /** JSON lines (the default), or short lines for a terminal. */
+  logFormat?: LogFormat;
+  /** Serve GET /metrics and count what the API does (default true). */
+  metrics?: boolean;
 }
 
 export type CoherenceApp = Hono<AppEnv>;
@@ -50,9 +59,10 @@ export function createApp(options: AppOptions): CoherenceApp {
   const apiKeys = (options.apiKeys ?? []).filter((key) => key !== '');
   const readKey = options.readKey === '' ? undefined : options.readKey;
   const webhookSecret = options.webhookSecret === '' ? undefined : options.webhookSecret;
-  const logger = options.logger ?? stderrLogger();
-  const services: AppServices = { store: options.store, access: createAccessControl(apiKeys, readKey), webhookSecret, logger };
-  const mask = secretMasker([...apiKeys, readKey, webhookSecret]);
+  const log = createServerLog(options.logger ?? stderrLogger(), options.logFormat ?? 'json', [...apiKeys, readKey, webhookSecret]);
+  const metrics = options.metrics === false ? undefined : createApiMetrics(options.store);
+  const store = metrics ? instrumentStore(options.store, metrics) : options.store;
+  const services: AppServices = { store, access: createAccessControl(apiKeys, readKey), webhookSecret, log, metrics };
 
   const api = new OpenAPIHono<AppEnv>({
     // Query and path parameters that fail their schema: a 422 naming each one, from the one error handler.
@@ -65,17 +75,19 @@ export function createApp(options: AppOptions): CoherenceApp {
   registerDirectory(api);
   registerGithubWebhook(api);
   registerHealth(api);
+  registerInsight(api);
   registerOpenApi(api);
 
   const app = new Hono<AppEnv>();
-  app.use('*', requestLog(logger, mask));
   app.use('*', async (c, next) => {
     c.set('services', services);
     await next();
   });
+  app.use('*', ...requestObserver(log, metrics));
   app.route('/api', api);
   app.route('/v1', api);
-  app.onError(errorHandler(logger, mask));
+  if (metrics) registerMetrics(app, metrics);
+  app.onError(errorHandler(log));
   app.notFound(notFound);
   return app;
 }

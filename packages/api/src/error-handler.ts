@@ -5,8 +5,9 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppEnv, Logger } from './app-env.js';
+import type { AppEnv } from './app-env.js';
 import { ApiError, apiErrors, type ErrorCode } from './errors.js';
+import type { ServerLog } from './observability/server-log.js';
 import { InvalidCursorError } from './store/cursor.js';
 import { isDatabaseFault } from './store/database-fault.js';
 
@@ -24,7 +25,7 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   503: 'not_ready',
 };
 
-export function errorHandler(logger: Logger, mask: (text: string) => string): ErrorHandler<AppEnv> {
+export function errorHandler(log: ServerLog): ErrorHandler<AppEnv> {
   return (error, c) => {
     if (error instanceof ApiError) return respond(c, error);
     if (error instanceof InvalidCursorError) {
@@ -37,10 +38,11 @@ export function errorHandler(logger: Logger, mask: (text: string) => string): Er
     // Nothing was acknowledged, and every write is idempotent: the client's retry is safe.
     if (isDatabaseFault(error)) {
       const reason = error instanceof Error ? error.message : String(error);
-      logger(mask(`database unavailable on ${c.req.method} ${c.req.path}: ${reason}`));
+      log.error('database unavailable', { requestId: c.var.requestId, method: c.req.method, path: c.req.path, error: reason });
       return respond(c, apiErrors.notReady(reason));
     }
-    logger(mask(`internal error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log.error('internal error', { requestId: c.var.requestId, method: c.req.method, path: c.req.path, error: detail });
     return respond(c, new ApiError(500, 'internal', 'internal error; the server log has the details'));
   };
 }

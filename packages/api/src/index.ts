@@ -14,3 +14,5 @@ export { parseApiKeys } from './access.js';
 export { ApiError, ConfigError, type ErrorCode, type FieldError } from './errors.js';
 export { MAX_BODY_BYTES } from './json-body.js';
 export { MAX_BATCH_ITEMS } from './schemas/contribution-payload.js';
+export { buildInsight, githubRepositoryUrl, DEFAULT_LATEST, DEFAULT_TOP, type Insight, type InsightSelection, type InsightOptions } from './insight/insight.js';
+export { LOG_FORMATS, type LogFormat } from './observability/server-log.js';

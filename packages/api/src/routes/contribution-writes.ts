@@ -105,6 +105,7 @@ export function registerContributionWrites(api: OpenAPIHono<AppEnv>): void {
       else if (result.status === 'duplicate') tally.duplicates += 1;
       else tally.rejected += 1;
     }
+    c.var.services.metrics?.ingested('rejected', tally.rejected);
     return c.json({ results, ...tally }, 200);
   });
 

@@ -49,11 +49,14 @@ export function registerGithubWebhook(api: OpenAPIHono<AppEnv>): void {
     jsonBody({ maxBytes: MAX_WEBHOOK_BYTES, allowForm: true, authenticate: verifySignature }),
     async (c) => {
       const event = c.req.header('x-github-event') ?? '';
+      // Counted as ignored unless it records something.
+      c.set('webhookIgnored', true);
       if (event === 'ping') return c.json({ event }, 200);
       if (event !== 'push') return c.json({ event, ignored: 'only push events are recorded' }, 200);
 
       const push = validBody(c, PushEventSchema);
       if (push.deleted) return c.json({ event, ignored: `${push.ref} was deleted`, repository: push.repository.full_name }, 200);
+      c.set('webhookIgnored', false);
       const receivedAt = new Date();
       // Every string in them passed PushEventSchema, so they are storable as they are.
       const records = payloadsForPush(push).map((payload) => recordFor(payload, receivedAt, { at: 'commits' }));

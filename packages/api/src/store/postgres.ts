@@ -21,6 +21,8 @@ import { commitLookup } from './commit-lookup.js';
 import { assetId, contributionId, contributorId } from './ids.js';
 import { contributorNameKey, incomingNameIsNewer, nameTime } from './contributor-name.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
+import type { InsightFigures, PoolStatus, RepositoryActivity } from './insight-types.js';
+import { postgresInsight, postgresRepositoryActivity } from './postgres-insight.js';
 import type { Migration } from './sqlite-migrations.js';
 import { eachOnItsOwn, WriteGroups, type Settled, type WriteGroupStats } from './write-groups.js';
 import {
@@ -428,6 +430,18 @@ export class PostgresStore implements ContributionStore {
     };
   }
 
+  insight(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
+    return postgresInsight(this.#pool, filter, latest);
+  }
+
+  repositoryActivity(): Promise<RepositoryActivity[]> {
+    return postgresRepositoryActivity(this.#pool);
+  }
+
+  poolStatus(): PoolStatus[] {
+    return [{ name: 'postgres', total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount }];
+  }
+
   async ping(): Promise<void> {
     await this.#pool.query('SELECT 1');
   }
@@ -684,7 +698,7 @@ async function contributionsByIds(client: Queryable, ids: readonly string[]): Pr
 }
 
 /** Numbered placeholders for a statement built piece by piece. */
-class SqlParams {
+export class SqlParams {
   readonly values: unknown[] = [];
 
   add(value: unknown): string {
@@ -693,7 +707,7 @@ class SqlParams {
   }
 }
 
-function filterClause(filter: ContributionFilter, query: SqlParams): string[] {
+export function filterClause(filter: ContributionFilter, query: SqlParams): string[] {
   const where: string[] = [];
   if (filter.repository !== undefined) where.push(`a.name = ${query.add(filter.repository)}`);
   if (filter.contributorEmail !== undefined) where.push(`p.email = ${query.add(filter.contributorEmail.trim().toLowerCase())}`);
@@ -704,7 +718,7 @@ function filterClause(filter: ContributionFilter, query: SqlParams): string[] {
   return where;
 }
 
-function whereSql(where: readonly string[]): string {
+export function whereSql(where: readonly string[]): string {
   return where.length ? `WHERE ${where.join(' AND ')}` : '';
 }
 

@@ -88,6 +88,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: "find each repository's latest contribution",
+    // Monitoring asks, on every scrape, when each repository last received something: one probe of
+    // this index per repository instead of a walk over all its rows.
+    sql: `CREATE INDEX contributions_by_asset_received ON contributions (asset_id, created_at);`,
+  },
+  {
     version: 7,
     name: 'a person is named as on their newest commit',
     // name_at is the commit time of the name stored, so writes in any order settle on the same name.

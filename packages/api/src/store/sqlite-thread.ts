@@ -9,6 +9,7 @@ import type { ContributionRecord } from '@coherence/core';
 import { InvalidCursorError } from './cursor.js';
 import { DatabaseUnavailableError, isDatabaseFault, type SerializedError } from './database-fault.js';
 import type { GroupMember } from './sqlite.js';
+import type { InsightFigures, PoolStatus, RepositoryActivity } from './insight-types.js';
 import { toStoreRow } from './store-row.js';
 import { WriteGroups, type Settled, type WriteGroupStats } from './write-groups.js';
 import type {
@@ -154,6 +155,20 @@ export class ThreadedSqliteStore implements ContributionStore {
 
   stats(filter: ContributionFilter, top?: number): Promise<Stats> {
     return this.#call('stats', filter, top);
+  }
+
+  insight(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
+    return this.#call('insight', filter, latest);
+  }
+
+  repositoryActivity(): Promise<RepositoryActivity[]> {
+    return this.#call('repositoryActivity');
+  }
+
+  /** The thread is a pool of one: busy while calls are outstanding, the rest of them waiting. */
+  poolStatus(): PoolStatus[] {
+    const outstanding = this.#pending.size - (this.#pending.has(0) ? 1 : 0);
+    return [{ name: 'sqlite', total: 1, idle: outstanding === 0 ? 1 : 0, waiting: Math.max(0, outstanding - 1) }];
   }
 
   schemaVersion(): Promise<number> {

@@ -10,6 +10,8 @@ import { commitLookup } from './commit-lookup.js';
 import { assetId as derivedAssetId, contributionId, contributorId as derivedContributorId } from './ids.js';
 import { contributorNameKey, incomingNameIsNewer, nameTime } from './contributor-name.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
+import type { InsightFigures, RepositoryActivity } from './insight-types.js';
+import { sqliteInsight, sqliteRepositoryActivity } from './sqlite-insight.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
 import { serializeError, type SerializedError } from './database-fault.js';
@@ -376,6 +378,14 @@ export class SqliteStore implements ContributionStore {
     };
   }
 
+  async insight(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
+    return sqliteInsight(this.#db, filter, latest);
+  }
+
+  async repositoryActivity(): Promise<RepositoryActivity[]> {
+    return sqliteRepositoryActivity(this.#db);
+  }
+
   async ping(): Promise<void> {
     this.#db.prepare('SELECT 1').get();
   }
@@ -532,7 +542,7 @@ function assertSchemaPresent(db: Database.Database): void {
   if (!table) throw new Error('it holds no Coherence data (no contributions table)');
 }
 
-function filterClause(filter: ContributionFilter): { where: string[]; params: Record<string, string> } {
+export function filterClause(filter: ContributionFilter): { where: string[]; params: Record<string, string> } {
   const where: string[] = [];
   const params: Record<string, string> = {};
   if (filter.repository !== undefined) {

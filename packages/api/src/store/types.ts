@@ -3,6 +3,7 @@
 
 import type { ContributionMeta, ContributionRecord } from '@coherence/core';
 import type { WriteGroupStats } from './write-groups.js';
+import type { InsightFigures, PoolStatus, RepositoryActivity } from './insight-types.js';
 
 export const REPOSITORY_ASSET = 'REPOSITORY';
 
@@ -134,6 +135,12 @@ export interface ContributionStore {
   contributionsForCommit(commitHash: string): Promise<StoredContribution[]>;
   report(filter: ContributionFilter, by: ReportGrouping): Promise<ReportRow[]>;
   stats(filter: ContributionFilter, top?: number): Promise<Stats>;
+  /** The dashboard's figures that report() does not give (store/*-insight.ts). */
+  insight(filter: ContributionFilter, latest: number): Promise<InsightFigures>;
+  /** When each repository last received a contribution, for monitoring. */
+  repositoryActivity(): Promise<RepositoryActivity[]>;
+  /** The connection pool's state, where the store has one. */
+  poolStatus?(): PoolStatus[];
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

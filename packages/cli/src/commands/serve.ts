@@ -1,7 +1,7 @@
 // `coherence serve`: run the Coherence API over the SQLite file, or PostgreSQL when DATABASE_URL is set,
 // until SIGTERM or SIGINT, then shut down gracefully.
 
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunningServer } from '@coherence/api';
 import { errors } from '../errors.js';
 import { databasePath } from './options.js';
@@ -10,6 +10,7 @@ export interface ServeCommandOptions {
   port: number;
   host: string;
   db?: string;
+  logFormat?: 'json' | 'pretty';
 }
 
 export function registerServe(program: Command): void {
@@ -19,6 +20,12 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port to listen on (0 picks a free one)', portNumber, 8080)
     .option('--host <host>', 'interface to listen on; anything but loopback needs COHERENCE_API_KEYS', '127.0.0.1')
     .option('--db <file>', 'SQLite database (default $COHERENCE_DB or .coherence/coherence.db)')
+    .addOption(
+      new Option('--log-format <format>', 'request log: JSON lines, or short lines for reading (default: pretty on a terminal, else json)').choices([
+        'json',
+        'pretty',
+      ]),
+    )
     .addHelpText(
       'after',
       `
@@ -66,6 +73,7 @@ export async function runServe(options: ServeCommandOptions, env: NodeJS.Process
       host: options.host,
       store,
       apiKeys,
+      logFormat: options.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json'),
       ...(env.COHERENCE_READ_KEY ? { readKey: env.COHERENCE_READ_KEY } : {}),
       ...(env.COHERENCE_WEBHOOK_SECRET ? { webhookSecret: env.COHERENCE_WEBHOOK_SECRET } : {}),
     });
