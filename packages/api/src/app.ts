@@ -14,6 +14,7 @@ import { requestObserver } from './observability/request-observer.js';
 import { createServerLog, type LogFormat } from './observability/server-log.js';
 import { registerContributionReads } from './routes/contribution-reads.js';
 import { registerContributionWrites } from './routes/contribution-writes.js';
+import { registerDashboard } from './routes/dashboard.js';
 import { registerDirectory } from './routes/directory.js';
 import { registerGithubWebhook } from './routes/github-webhook.js';
 import { registerHealth } from './routes/health.js';
@@ -87,6 +88,7 @@ export function createApp(options: AppOptions): CoherenceApp {
   app.route('/api', api);
   app.route('/v1', api);
   if (metrics) registerMetrics(app, metrics);
+  registerDashboard(app);
   app.onError(errorHandler(log));
   app.notFound(notFound);
   return app;
