@@ -50181,6 +50181,8 @@ var errors = {
   serverDatabase: (target, reason, cause) => new CoherenceError("environment", "EDBOPEN", `cannot open the database at ${target}: ${reason}`, { cause }),
   addressInUse: (host, port) => new CoherenceError("environment", "EADDRINUSE", `${host}:${port} is already in use`),
   badHost: (host) => new CoherenceError("environment", "EBADHOST", `cannot listen on ${host}`),
+  outputUnwritable: (path, reason) => new CoherenceError("environment", "EOUTPUT", `cannot write ${path}: ${reason}`),
+  dashboardMissing: (reason) => new CoherenceError("environment", "ENODASHBOARD", reason),
   apiUnreachable: (url, reason) => new CoherenceError("environment", "EAPI", `the API at ${url} could not be reached: ${reason}`),
   apiRejected: (status, detail2) => new CoherenceError("environment", "EAPIREJECT", `the API refused the request (${status}): ${detail2}`)
 };

@@ -49,7 +49,7 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Reco
 function layout(root: HTMLElement, live: boolean) {
   root.replaceChildren();
   const header = element('header', { class: 'top' });
-  const title = element('h1', {}, 'Coherence');
+  const title = element('h1', {}, live ? 'Coherence' : 'Coherence report');
   const subtitle = element('p', { class: 'subtitle', id: 'selection-description' });
   header.append(title, subtitle);
   const status = element('p', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });

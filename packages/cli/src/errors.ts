@@ -60,6 +60,8 @@ export const errors = {
     new CoherenceError('environment', 'EDBOPEN', `cannot open the database at ${target}: ${reason}`, { cause }),
   addressInUse: (host: string, port: number) => new CoherenceError('environment', 'EADDRINUSE', `${host}:${port} is already in use`),
   badHost: (host: string) => new CoherenceError('environment', 'EBADHOST', `cannot listen on ${host}`),
+  outputUnwritable: (path: string, reason: string) => new CoherenceError('environment', 'EOUTPUT', `cannot write ${path}: ${reason}`),
+  dashboardMissing: (reason: string) => new CoherenceError('environment', 'ENODASHBOARD', reason),
   apiUnreachable: (url: string, reason: string) => new CoherenceError('environment', 'EAPI', `the API at ${url} could not be reached: ${reason}`),
   apiRejected: (status: number, detail: string) => new CoherenceError('environment', 'EAPIREJECT', `the API refused the request (${status}): ${detail}`),
 };

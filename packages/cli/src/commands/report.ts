@@ -1,12 +1,13 @@
 // `coherence report`: totals per contributor, day, week, month or repository from a tracked database.
 
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { formatCents, formatDollars } from '@coherence/core';
 import type { ReportGrouping, ReportRow } from '@coherence/api/store';
 import { errors } from '../errors.js';
 import { parseGitDate } from '../git/parse-date.js';
 import { countOf, formatCount, renderCsv, renderTable } from '../output/format.js';
+import { renderHtmlReport, shownBound } from '../output/html-report.js';
 import { describe } from '../sinks/sqlite-sink.js';
 import { databasePath, positiveInteger, repositoryName } from './options.js';
 
@@ -17,8 +18,9 @@ interface ReportCommandOptions {
   since?: string;
   until?: string;
   by: ReportGrouping;
-  format: 'table' | 'json' | 'csv';
+  format: 'table' | 'json' | 'csv' | 'html';
   top?: number;
+  out?: string;
 }
 
 const HEADERS = ['group', 'name', 'commits', 'contributions', 'lines_added', 'lines_deleted', 'files_changed', 'cost', 'mean_coherence'];
@@ -33,8 +35,9 @@ export function registerReport(program: Command): void {
     .option('--since <date>', 'only work authored at or after this date')
     .option('--until <date>', 'only work authored before this date')
     .addOption(new Option('--by <group>', 'group rows by').choices(['contributor', 'day', 'week', 'month', 'repository']).default('contributor'))
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('--format <format>', 'output format; html: the dashboard as one offline file').choices(['table', 'json', 'csv', 'html']).default('table'))
     .option('--top <n>', 'only the N groups with the highest cost (totals still cover every group)', positiveInteger)
+    .option('--out <file>', 'write the report to this file instead of stdout')
     .action(async (options: ReportCommandOptions) => {
       process.exitCode = await runReport(options);
     });
@@ -54,6 +57,21 @@ export async function runReport(options: ReportCommandOptions): Promise<number> 
     throw errors.databaseUnreadable(path, describe(error));
   }
   try {
+    if (options.format === 'html') {
+      const selection = {
+        ...(options.repository === undefined ? {} : { repository: options.repository }),
+        ...(options.contributor === undefined ? {} : { contributor: options.contributor.trim().toLowerCase() }),
+        ...(since === undefined ? {} : { since }),
+        ...(until === undefined ? {} : { until }),
+      };
+      const shown = {
+        ...selection,
+        ...(since === undefined ? {} : { since: shownBound(options.since!, since, false) }),
+        ...(until === undefined ? {} : { until: shownBound(options.until!, until, true) }),
+      };
+      emit(await renderHtmlReport(store, { selection, shown }), options.out);
+      return 0;
+    }
     const rows = store.reportSync(
       {
         ...(options.repository === undefined ? {} : { repository: options.repository }),
@@ -63,11 +81,25 @@ export async function runReport(options: ReportCommandOptions): Promise<number> 
       },
       options.by,
     );
-    process.stdout.write(`${render(rows, options)}\n`);
+    emit(`${render(rows, options)}\n`, options.out);
     return 0;
   } finally {
     store.closeSync();
   }
+}
+
+/** To stdout, or to --out (with a line on stderr saying where). */
+function emit(text: string, out: string | undefined): void {
+  if (out === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(out, text);
+  } catch (error) {
+    throw errors.outputUnwritable(out, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : describe(error));
+  }
+  process.stderr.write(`wrote ${out}\n`);
 }
 
 function render(all: ReportRow[], options: ReportCommandOptions): string {
