@@ -59,7 +59,7 @@ describe('the dashboard routes', () => {
     expect(body.totals).toMatchObject({ contributors: 1, commits: 1, contributions: 1, cost_cents: 85 });
     for (const [query, field] of [
       ['since=yesterday-ish', 'since'],
-      ['contributor=not-an-email', 'contributor'],
+      ['contributor=%3Cann%40example.com%3E', 'contributor'],
       ['top=0', 'top'],
       ['latest=1000', 'latest'],
     ]) {
