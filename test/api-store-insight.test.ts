@@ -125,6 +125,22 @@ for (const kind of STORE_KINDS) {
       expect([nothing.weeks, nothing.coherence, nothing.repositories, nothing.latest, nothing.top_by_cost]).toEqual([[], [], [], [], []]);
     });
 
+    it('agrees with report(), the rule every report follows, on people, repositories and weeks', async () => {
+      const insight = await buildInsight(store, {}, { top: 100 });
+      const people = await store.report({}, 'contributor');
+      expect(insight.top_by_cost).toEqual(
+        people.map((row) => ({ email: row.key, name: row.name, commits: row.commits, lines_added: row.lines_added, lines_deleted: row.lines_deleted, cost_cents: row.cost_cents, mean_coherence: row.mean_coherence })),
+      );
+      const repositories = await store.report({}, 'repository');
+      expect(insight.repositories.map(({ name, commits, contributions, lines_added, lines_deleted, cost_cents, mean_coherence }) => ({ name, commits, contributions, lines_added, lines_deleted, cost_cents, mean_coherence }))).toEqual(
+        repositories.map((row) => ({ name: row.key, commits: row.commits, contributions: row.contributions, lines_added: row.lines_added, lines_deleted: row.lines_deleted, cost_cents: row.cost_cents, mean_coherence: row.mean_coherence })),
+      );
+      const weeks = await store.report({}, 'week');
+      expect(insight.weeks.filter((week) => week.commits > 0).map((week) => [week.week, week.commits, week.contributions, week.cost_cents, week.mean_coherence])).toEqual(
+        weeks.map((row) => [row.key, row.commits, row.contributions, row.cost_cents, row.mean_coherence]),
+      );
+    });
+
     it('says when each repository last received a contribution, which a duplicate does not move', async () => {
       const before = await store.repositoryActivity();
       expect(before.map((row) => row.repository)).toEqual(['local-tool', 'octo/hello']);

@@ -1,10 +1,10 @@
 // The figures the dashboard and the HTML report draw: one selection's headline totals, its weeks,
-// top contributors, coherence distribution, repositories and latest contributions. Assembled from the
-// store's report() (so per-person and per-commit figures follow the one rule every report follows)
-// and the store's insight() aggregates. The same value feeds /api/insight and `report --format html`.
+// top contributors, coherence distribution, repositories and latest contributions, shaped from the
+// store's insight() aggregates (cells per week, repository and score; people; repository extents).
+// The same value feeds /api/insight and `report --format html`.
 
 import { isValidRepositoryName } from '@coherence/core';
-import type { CoherenceBucket, LatestContribution } from '../store/insight-types.js';
+import type { CoherenceBucket, CommitSums, InsightCell, InsightPerson, LatestContribution } from '../store/insight-types.js';
 import { meanHundredths } from '../store/store-row.js';
 import type { ContributionFilter, ContributionStore, ReportRow } from '../store/types.js';
 import { fillWeeks, type WeekFigures } from './weeks.js';
@@ -72,52 +72,90 @@ export interface InsightOptions {
   now?: Date;
 }
 
-type InsightSource = Pick<ContributionStore, 'report' | 'insight'>;
+type InsightSource = Pick<ContributionStore, 'insight'>;
+
+/** Sums of cells: a commit's figures once, its cost whole, and its coherence for a mean. */
+interface Sums extends CommitSums {
+  score_sum: number;
+}
+
+const emptySums = (): Sums => ({ commits: 0, contributions: 0, lines_added: 0, lines_deleted: 0, files_changed: 0, cost_cents: 0, score_sum: 0 });
+
+function add(sums: Sums, cell: InsightCell): void {
+  sums.commits += cell.commits;
+  sums.contributions += cell.contributions;
+  sums.lines_added += cell.lines_added;
+  sums.lines_deleted += cell.lines_deleted;
+  sums.files_changed += cell.files_changed;
+  sums.cost_cents += cell.cost_cents;
+  sums.score_sum += cell.score * cell.commits;
+}
+
+function sumBy<K>(cells: readonly InsightCell[], key: (cell: InsightCell) => K): Map<K, Sums> {
+  const groups = new Map<K, Sums>();
+  for (const cell of cells) {
+    let sums = groups.get(key(cell));
+    if (!sums) groups.set(key(cell), (sums = emptySums()));
+    add(sums, cell);
+  }
+  return groups;
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export async function buildInsight(store: InsightSource, selection: InsightSelection, options: InsightOptions = {}): Promise<Insight> {
-  const filter = toFilter(selection);
   const top = options.top ?? DEFAULT_TOP;
-  // One at a time: on SQLite they queue on one connection anyway, and PostgreSQL runs each in parallel inside.
-  const weeks = await store.report(filter, 'week');
-  const people = await store.report(filter, 'contributor');
-  const repositories = await store.report(filter, 'repository');
-  const figures = await store.insight(filter, options.latest ?? DEFAULT_LATEST);
-
+  const figures = await store.insight(toFilter(selection), options.latest ?? DEFAULT_LATEST);
+  const total = sumBy(figures.cells, () => 'all').get('all') ?? emptySums();
+  const weeks = [...sumBy(figures.cells, (cell) => cell.week)]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([week, sums]): WeekFigures => ({
+      week,
+      commits: sums.commits,
+      contributions: sums.contributions,
+      lines_added: sums.lines_added,
+      lines_deleted: sums.lines_deleted,
+      cost_cents: sums.cost_cents,
+      mean_coherence: meanHundredths(sums.score_sum, sums.commits),
+    }));
   const extents = new Map(figures.repositories.map((extent) => [extent.repository, extent]));
-  const commits = sum(repositories, (row) => row.commits);
-  const scoreSum = figures.coherence.reduce((total, bucket) => total + Math.round(bucket.score * 100) * bucket.commits, 0);
+  const repositories = [...sumBy(figures.cells, (cell) => cell.repository)]
+    .map(([name, sums]): RepositoryFigures => ({
+      name,
+      commits: sums.commits,
+      contributions: sums.contributions,
+      contributors: extents.get(name)?.contributors ?? 0,
+      lines_added: sums.lines_added,
+      lines_deleted: sums.lines_deleted,
+      cost_cents: sums.cost_cents,
+      mean_coherence: meanHundredths(sums.score_sum, sums.commits),
+      last_commit_at: extents.get(name)?.last_commit_at ?? '',
+      url: githubRepositoryUrl(name),
+    }))
+    .sort((a, b) => b.cost_cents - a.cost_cents || b.commits - a.commits || byText(a.name, b.name));
+  const coherence = [...sumBy(figures.cells, (cell) => cell.score)]
+    .sort(([a], [b]) => a - b)
+    .map(([score, sums]): CoherenceBucket => ({ score: score / 100, commits: sums.commits }));
+  const people = figures.people.map(toContributor);
   return {
     selection,
     generated_at: (options.now ?? new Date()).toISOString(),
     totals: {
       contributors: people.length,
-      commits,
-      contributions: sum(repositories, (row) => row.contributions),
-      lines_added: sum(repositories, (row) => row.lines_added),
-      lines_deleted: sum(repositories, (row) => row.lines_deleted),
-      files_changed: sum(repositories, (row) => row.files_changed),
-      cost_cents: sum(repositories, (row) => row.cost_cents),
-      mean_coherence: meanHundredths(scoreSum, commits),
+      commits: total.commits,
+      contributions: total.contributions,
+      lines_added: total.lines_added,
+      lines_deleted: total.lines_deleted,
+      files_changed: total.files_changed,
+      cost_cents: total.cost_cents,
+      mean_coherence: meanHundredths(total.score_sum, total.commits),
     },
     weeks: fillWeeks(weeks),
-    top_by_cost: people.slice(0, top).map(toContributor),
-    top_by_commits: [...people]
-      .sort((a, b) => b.commits - a.commits || b.cost_cents - a.cost_cents || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .slice(0, top)
-      .map(toContributor),
-    coherence: figures.coherence,
-    repositories: repositories.map((row) => ({
-      name: row.key,
-      commits: row.commits,
-      contributions: row.contributions,
-      contributors: extents.get(row.key)?.contributors ?? 0,
-      lines_added: row.lines_added,
-      lines_deleted: row.lines_deleted,
-      cost_cents: row.cost_cents,
-      mean_coherence: row.mean_coherence,
-      last_commit_at: extents.get(row.key)?.last_commit_at ?? '',
-      url: githubRepositoryUrl(row.key),
-    })),
+    // As `coherence report --by contributor` orders them.
+    top_by_cost: [...people].sort((a, b) => b.cost_cents - a.cost_cents || b.commits - a.commits || byText(a.email, b.email)).slice(0, top),
+    top_by_commits: [...people].sort((a, b) => b.commits - a.commits || b.cost_cents - a.cost_cents || byText(a.email, b.email)).slice(0, top),
+    coherence,
+    repositories,
     latest: figures.latest.map((row) => {
       const repository = githubRepositoryUrl(row.repository);
       return { ...row, url: repository === null ? null : `${repository}/commit/${row.commit_hash}` };
@@ -144,18 +182,14 @@ export function githubRepositoryUrl(repository: string): string | null {
   return `https://github.com/${repository}`;
 }
 
-function toContributor(row: ReportRow): ContributorFigures {
+function toContributor(person: InsightPerson): ContributorFigures {
   return {
-    email: row.key,
-    name: row.name,
-    commits: row.commits,
-    lines_added: row.lines_added,
-    lines_deleted: row.lines_deleted,
-    cost_cents: row.cost_cents,
-    mean_coherence: row.mean_coherence,
+    email: person.email,
+    name: person.name,
+    commits: person.commits,
+    lines_added: person.lines_added,
+    lines_deleted: person.lines_deleted,
+    cost_cents: person.cost_cents,
+    mean_coherence: meanHundredths(person.score_sum, person.commits),
   };
-}
-
-function sum<T>(rows: readonly T[], value: (row: T) => number): number {
-  return rows.reduce((total, row) => total + value(row), 0);
 }

@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ReportRow } from '../store/types.js';
-import { fillWeeks } from './weeks.js';
+import { fillWeeks, type WeekFigures } from './weeks.js';
 
-const row = (key: string, commits: number, cost_cents: number): ReportRow => ({
-  key,
-  name: key,
+const row = (week: string, commits: number, cost_cents: number): WeekFigures => ({
+  week,
   commits,
   contributions: commits,
   lines_added: commits * 10,
   lines_deleted: commits,
-  files_changed: commits,
   cost_cents,
   mean_coherence: 0.8,
 });

@@ -1,8 +1,6 @@
 // Weeks for a chart over time: every week from the first to the last with work, the empty ones as
 // zeros, so a quiet week shows as a dip rather than vanishing from the axis.
 
-import type { ReportRow } from '../store/types.js';
-
 export interface WeekFigures {
   /** The week's Monday, YYYY-MM-DD (UTC). */
   week: string;
@@ -16,12 +14,12 @@ export interface WeekFigures {
 
 const DAY_MS = 86_400_000;
 
-/** `rows` are report(…, 'week') rows, keyed by Monday and sorted by key. */
-export function fillWeeks(rows: readonly ReportRow[]): WeekFigures[] {
+/** `rows` are weeks with work, sorted. */
+export function fillWeeks(rows: readonly WeekFigures[]): WeekFigures[] {
   if (rows.length === 0) return [];
-  const byWeek = new Map(rows.map((row) => [row.key, row]));
-  const first = Date.parse(`${rows[0]!.key}T00:00:00Z`);
-  const last = Date.parse(`${rows.at(-1)!.key}T00:00:00Z`);
+  const byWeek = new Map(rows.map((row) => [row.week, row]));
+  const first = Date.parse(`${rows[0]!.week}T00:00:00Z`);
+  const last = Date.parse(`${rows.at(-1)!.week}T00:00:00Z`);
   const weeks: WeekFigures[] = [];
   for (let time = first; time <= last; time += 7 * DAY_MS) {
     const week = new Date(time).toISOString().slice(0, 10);

@@ -1,6 +1,8 @@
 // What the dashboard and the HTML report are drawn from: figures a store aggregates in the database,
 // so that a page never receives raw rows (only the latest few contributions, to link to).
 
+import type { ReportRow } from './types.js';
+
 /** The filters of a selection; the same as the contribution list's and `coherence report`'s. */
 export type { ContributionFilter as InsightFilter } from './types.js';
 
@@ -10,7 +12,36 @@ export interface CoherenceBucket {
   commits: number;
 }
 
-/** Per repository, the figures report() has no column for. */
+/**
+ * The selection's commits, summed per (week, repository, coherence score): small however many rows
+ * there are, and everything per week, per repository, per score or in total is a sum of these cells.
+ * A commit shared by co-authors is one commit here (its lines once, its cost whole).
+ */
+export interface InsightCell extends CommitSums {
+  /** The week's Monday, YYYY-MM-DD (UTC). */
+  week: string;
+  repository: string;
+  /** The commits' coherence, in hundredths (0–100). */
+  score: number;
+}
+
+/** report()'s per-commit sums. */
+export type CommitSums = Pick<ReportRow, 'commits' | 'contributions' | 'lines_added' | 'lines_deleted' | 'files_changed' | 'cost_cents'>;
+
+/** One person's figures in the selection: each of their contributions counts (one per commit they share). */
+export interface InsightPerson {
+  email: string;
+  name: string;
+  commits: number;
+  lines_added: number;
+  lines_deleted: number;
+  files_changed: number;
+  cost_cents: number;
+  /** Sum of their commits' coherence in hundredths, for a mean. */
+  score_sum: number;
+}
+
+/** Per repository, the figures that are not sums of cells. */
 export interface RepositoryExtent {
   repository: string;
   /** Distinct people credited in the selection. */
@@ -33,10 +64,10 @@ export interface LatestContribution {
   subject: string | null;
 }
 
-/** The aggregates only the insight queries compute; the rest comes from report(). */
+/** What a store aggregates for the dashboard (store/*-insight.ts); insight/insight.ts shapes it. */
 export interface InsightFigures {
-  /** Over commits (a commit shared by co-authors counts once), sorted by score. */
-  coherence: CoherenceBucket[];
+  cells: InsightCell[];
+  people: InsightPerson[];
   repositories: RepositoryExtent[];
   /** Newest first. */
   latest: LatestContribution[];

@@ -1,39 +1,59 @@
-// The dashboard's aggregates on PostgreSQL, the same figures as sqlite-insight.ts: the coherence
-// distribution over commits, each repository's people and newest commit, the latest contributions,
-// and each repository's latest receipt (for monitoring). The statements run side by side on the pool.
+// The dashboard's aggregates on PostgreSQL, the same figures as sqlite-insight.ts, summed by the
+// database (hash aggregates, over the contributions_for_insight index where the selection allows):
+// the cells per (week, repository, score), the people, each repository's extent, the latest
+// contributions, and each repository's latest receipt (for monitoring). They run side by side on the pool.
 
 import type pg from 'pg';
-import type { InsightFigures, LatestContribution, RepositoryActivity, RepositoryExtent } from './insight-types.js';
+import type { InsightCell, InsightFigures, InsightPerson, LatestContribution, RepositoryActivity, RepositoryExtent } from './insight-types.js';
 import { filterClause, SqlParams, whereSql } from './postgres.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
 
 export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter, latest: number): Promise<InsightFigures> {
-  const filtered = () => {
+  const scan = () => {
     const query = new SqlParams();
-    return { query, where: whereSql(filterClause(filter, query)) };
+    return { query, where: whereSql(scanFilter(filter, query)) };
   };
-  const coherence = (() => {
-    const { query, where } = filtered();
-    return pool.query<{ score: number; commits: number }>(
-      `SELECT score, COUNT(*) AS commits FROM (
-         SELECT MAX(ROUND(c.coherence_score * 100))::int AS score
-         FROM ${CONTRIBUTION_FROM} ${where}
+  const cells = (() => {
+    const { query, where } = scan();
+    return pool.query<InsightCell>(
+      `SELECT to_char(date_trunc('week', per_commit.ts AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, a.name AS repository, score,
+         COUNT(*) AS commits, SUM(people) AS contributions, SUM(added) AS lines_added, SUM(deleted) AS lines_deleted,
+         SUM(files) AS files_changed, SUM(cents) AS cost_cents
+       FROM (
+         SELECT c.asset_id, MIN(c.timestamp) AS ts, MAX(ROUND(c.coherence_score * 100))::int AS score, COUNT(*) AS people,
+           MAX(c.lines_added) AS added, MAX(c.lines_deleted) AS deleted, MAX(c.files_changed) AS files, SUM(c.cost_cents) AS cents
+         FROM contributions c ${where}
          GROUP BY c.asset_id, c.commit_hash
-       ) per_commit GROUP BY score ORDER BY score`,
+       ) per_commit JOIN assets a ON a.id = per_commit.asset_id
+       GROUP BY 1, 2, 3`,
+      query.values,
+    );
+  })();
+  const people = (() => {
+    const { query, where } = scan();
+    return pool.query<InsightPerson>(
+      `SELECT p.email, p.name, x.commits, x.lines_added, x.lines_deleted, x.files_changed, x.cost_cents, x.score_sum
+       FROM (
+         SELECT c.contributor_id, COUNT(*) AS commits, SUM(c.lines_added) AS lines_added, SUM(c.lines_deleted) AS lines_deleted,
+           SUM(c.files_changed) AS files_changed, SUM(c.cost_cents) AS cost_cents, SUM(ROUND(c.coherence_score * 100))::bigint AS score_sum
+         FROM contributions c ${where} GROUP BY c.contributor_id
+       ) x JOIN contributors p ON p.id = x.contributor_id`,
       query.values,
     );
   })();
   const repositories = (() => {
-    const { query, where } = filtered();
+    const { query, where } = scan();
     return pool.query<RepositoryExtent>(
-      `SELECT a.name AS repository, COUNT(DISTINCT c.contributor_id) AS contributors, MAX(c.timestamp) AS last_commit_at
-       FROM ${CONTRIBUTION_FROM} ${where} GROUP BY a.name ORDER BY a.name COLLATE "C"`,
+      `SELECT a.name AS repository, x.contributors, x.last_commit_at
+       FROM (SELECT c.asset_id, COUNT(DISTINCT c.contributor_id) AS contributors, MAX(c.timestamp) AS last_commit_at
+             FROM contributions c ${where} GROUP BY c.asset_id) x JOIN assets a ON a.id = x.asset_id`,
       query.values,
     );
   })();
   const newest = (() => {
-    const { query, where } = filtered();
+    const query = new SqlParams();
+    const where = whereSql(filterClause(filter, query));
     return pool.query<LatestContribution>(
       `SELECT a.name AS repository, c.commit_hash, p.email AS contributor_email, p.name AS contributor_name, c.role,
          c.timestamp, c.cost_cents, c.coherence_score, c.lines_added, c.lines_deleted, c.meta->>'subject' AS subject
@@ -42,16 +62,31 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
     );
   })();
   const names = pool.query<{ name: string }>('SELECT name FROM assets WHERE asset_type = $1 ORDER BY name COLLATE "C"', [REPOSITORY_ASSET]);
-  const [scores, perRepository, rows, known] = await Promise.all([coherence, repositories, newest, names]);
+  const [cellRows, personRows, extentRows, latestRows, nameRows] = await Promise.all([cells, people, repositories, newest, names]);
   return {
-    coherence: scores.rows.map((row) => ({ score: row.score / 100, commits: row.commits })),
-    repositories: perRepository.rows,
-    latest: rows.rows,
-    repository_names: known.rows.map((row) => row.name),
+    cells: cellRows.rows,
+    people: personRows.rows,
+    repositories: extentRows.rows,
+    latest: latestRows.rows,
+    repository_names: nameRows.rows.map((row) => row.name),
   };
 }
 
-/** One index probe per repository (contributions_by_asset_received), however many rows each holds. */
+/** The selection as conditions on the contributions' own columns (names resolved to ids), so no row is joined. */
+function scanFilter(filter: ContributionFilter, query: SqlParams): string[] {
+  // The other conditions are on the contributions' own columns already.
+  const { repository: _repository, contributorEmail: _email, ...own } = filter;
+  const where = filterClause(own, query);
+  if (filter.repository !== undefined) {
+    where.push(`c.asset_id IN (SELECT id FROM assets WHERE asset_type = ${query.add(REPOSITORY_ASSET)} AND name = ${query.add(filter.repository)})`);
+  }
+  if (filter.contributorEmail !== undefined) {
+    where.push(`c.contributor_id IN (SELECT id FROM contributors WHERE email = ${query.add(filter.contributorEmail.trim().toLowerCase())})`);
+  }
+  return where;
+}
+
+/** One probe of contributions_for_insight per repository. */
 export async function postgresRepositoryActivity(pool: pg.Pool): Promise<RepositoryActivity[]> {
   const { rows } = await pool.query<RepositoryActivity>(
     `SELECT a.name AS repository, latest.received AS last_received_at

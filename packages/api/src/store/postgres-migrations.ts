@@ -106,10 +106,12 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    name: "find each repository's latest contribution",
-    // Monitoring asks, on every scrape, when each repository last received something: one probe of
-    // this index per repository instead of a walk over all its rows.
-    sql: `CREATE INDEX contributions_by_asset_received ON contributions (asset_id, created_at);`,
+    name: 'an index holding every figure the dashboard sums',
+    // A selection of one repository and a time range is one range of this index, and its INCLUDE columns
+    // let the sums run as an index-only scan. created_at is there for monitoring, which asks on every
+    // scrape when each repository last received something.
+    sql: `CREATE INDEX contributions_for_insight ON contributions (asset_id, timestamp)
+      INCLUDE (commit_hash, contributor_id, cost_cents, coherence_score, lines_added, lines_deleted, files_changed, created_at);`,
   },
   {
     version: 7,
