@@ -1,14 +1,16 @@
-// `pnpm bench:api`: the Coherence API under load, as a separate `coherence serve` process on 127.0.0.1.
-// Measures batched ingestion (contributions/s) into SQLite and into PostgreSQL, and the latency of single
-// POST /api/contributions/github at a fixed, open-loop rate (latency counts from each request's scheduled
-// start, so a slow server cannot hide its queueing by slowing the client down).
-// Usage: pnpm bench:api [-- --contributions 50000 --rate 500 --seconds 10 --postgres-url postgres://…]
+// `pnpm bench:api`: the Coherence API under load, as separate `coherence serve` processes on 127.0.0.1:
+// one over a SQLite file, and two replicas over one PostgreSQL database (requests spread over both).
+// Measures batched ingestion (contributions/s), single POST /api/contributions/github for one repository at
+// fixed, open-loop rates (latency counts from each request's scheduled start, so a slow server cannot hide
+// its queueing by slowing the client down), and each server process's peak RSS. Prints a table with the bars.
+// Usage: pnpm bench:api [-- --contributions 50000 --rates 500,2000 --seconds 10 --replicas 2 --stores sqlite,postgres
+//                         --postgres-url postgres://…]
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
@@ -18,21 +20,23 @@ const { values } = parseArgs({
   options: {
     // A backfill of a large repository: ~50,000 contributions (about 40,000 commits).
     contributions: { type: 'string', default: '50000' },
-    'postgres-contributions': { type: 'string', default: '50000' },
     batch: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '2' },
-    rate: { type: 'string', default: '500' },
+    // The first rate carries the latency bar; the others report what the servers sustain.
+    rates: { type: 'string', default: '500,2000' },
     seconds: { type: 'string', default: '10' },
+    replicas: { type: 'string', default: '2' },
+    stores: { type: 'string', default: 'sqlite,postgres' },
     'postgres-url': { type: 'string', default: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
-const SQLITE_ROWS = Number(values.contributions);
-const POSTGRES_ROWS = Number(values['postgres-contributions']);
+const ROWS = Number(values.contributions);
 const BATCH = Number(values.batch);
 const CONCURRENCY = Number(values.concurrency);
-const RATE = Number(values.rate);
+const RATES = values.rates.split(',').map(Number);
 const SECONDS = Number(values.seconds);
-const BARS = { sqliteBatch: 20_000, postgresBatch: 5_000, p99Ms: 20 };
+const REPLICAS = Number(values.replicas);
+const BARS = { batchPerSecond: 40_000, p99Ms: 20 };
 const PHASE_TIMEOUT_MS = 120_000;
 
 const root = resolve(import.meta.dirname, '..');
@@ -49,10 +53,11 @@ setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc');
 const hash = (label) => createHash('sha1').update(label).digest('hex');
 
-function item(index, run) {
+/** A payload as `coherence track` posts it; `repository` fixed for single posts (one team repository). */
+function item(index, run, repository = `bench/repo-${index % 4}`) {
   return {
     contributor_email: `dev${index % 250}@example.com`,
-    repository: `bench/repo-${index % 4}`,
+    repository,
     commit_hash: hash(`${run}:${index}`),
     cost_amount: 0.85,
     metadata: {
@@ -96,6 +101,11 @@ function startServer(env) {
   });
   return {
     url,
+    /** The process's peak resident set so far (VmHWM), in MB. */
+    peakRssMb() {
+      const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return match ? Number(match[1]) / 1024 : NaN;
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
@@ -124,25 +134,27 @@ function withTimeout(promise, label) {
   ]);
 }
 
-/** Posts `rows` contributions in batches, `CONCURRENCY` requests in flight; answers contributions/s. */
-async function batchIngestion(url, rows, run) {
-  const pool = new Pool(url, { connections: CONCURRENCY });
+/** Posts ROWS contributions in batches, CONCURRENCY requests in flight spread over the servers; answers contributions/s. */
+async function batchIngestion(urls, run) {
+  const pools = urls.map((url) => new Pool(url, { connections: CONCURRENCY }));
   try {
     // Bodies are built before the clock starts: the client's JSON work is not the server's.
     const bodies = [];
-    for (let start = 0; start < rows; start += BATCH) {
-      bodies.push(JSON.stringify({ items: Array.from({ length: Math.min(BATCH, rows - start) }, (_, offset) => item(start + offset, run)) }));
+    for (let start = 0; start < ROWS; start += BATCH) {
+      bodies.push(JSON.stringify({ items: Array.from({ length: Math.min(BATCH, ROWS - start) }, (_, offset) => item(start + offset, run)) }));
     }
-    // One untimed batch first, so the server's code is compiled (JIT) before the clock starts.
-    await post(pool, '/api/contributions/batch', JSON.stringify({ items: Array.from({ length: BATCH }, (_, index) => item(index, `${run}-warmup`)) }));
+    // One untimed batch per server first, so its code is compiled (JIT) before the clock starts.
+    for (const pool of pools) {
+      await post(pool, '/api/contributions/batch', JSON.stringify({ items: Array.from({ length: BATCH }, (_, index) => item(index, `${run}-warmup-${pools.indexOf(pool)}`)) }));
+    }
     let next = 0;
     let created = 0;
     const started = performance.now();
     await withTimeout(
       Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
+        Array.from({ length: CONCURRENCY }, async (_, lane) => {
           while (next < bodies.length) {
-            const answer = JSON.parse(await post(pool, '/api/contributions/batch', bodies[next++]));
+            const answer = JSON.parse(await post(pools[lane % pools.length], '/api/contributions/batch', bodies[next++]));
             created += answer.created;
           }
         }),
@@ -150,114 +162,148 @@ async function batchIngestion(url, rows, run) {
       'batch ingestion',
     );
     const seconds = (performance.now() - started) / 1000;
-    if (created !== rows) throw new Error(`expected ${rows} created, the server created ${created}`);
-    return { rows, seconds, perSecond: rows / seconds };
+    if (created !== ROWS) throw new Error(`expected ${ROWS} created, the servers created ${created}`);
+    return { rows: ROWS, seconds, perSecond: ROWS / seconds };
   } finally {
-    await pool.close();
+    await Promise.all(pools.map((pool) => pool.close()));
   }
 }
 
-/** Single posts at a fixed rate for a fixed time, open loop; answers latency percentiles in ms. */
-async function singlePostLatency(url, run) {
-  const pool = new Pool(url, { connections: 128 });
+/** Single posts for one repository at `rate` for SECONDS, open loop, alternating over the servers. */
+async function singlePostLatency(urls, rate, run) {
+  const pools = urls.map((url) => new Pool(url, { connections: 256 }));
   try {
-    const total = RATE * SECONDS;
-    const bodies = Array.from({ length: total }, (_, index) => JSON.stringify(item(index, run)));
-    for (let index = 0; index < 200; index += 1) await post(pool, '/api/contributions/github', JSON.stringify(item(index, `${run}-warmup`)));
+    const total = rate * SECONDS;
+    const bodies = Array.from({ length: total }, (_, index) => JSON.stringify(item(index, run, 'bench/one')));
+    for (let index = 0; index < 200; index += 1) {
+      await post(pools[index % pools.length], '/api/contributions/github', JSON.stringify(item(index, `${run}-warmup`, 'bench/one')));
+    }
     collectGarbage();
-    const latencies = new Array(total);
-    let answered = 0;
+    const latencies = [];
     const pending = [];
     let errors = 0;
-    const interval = 1000 / RATE;
+    let firstError;
+    const interval = 1000 / rate;
     const started = performance.now();
     for (let index = 0; index < total; index += 1) {
       const scheduled = started + index * interval;
       const wait = scheduled - performance.now();
       if (wait > 1) await new Promise((resolveWait) => setTimeout(resolveWait, wait));
       pending.push(
-        post(pool, '/api/contributions/github', bodies[index]).then(
-          () => (latencies[answered++] = performance.now() - scheduled),
-          () => (errors += 1),
+        post(pools[index % pools.length], '/api/contributions/github', bodies[index]).then(
+          () => latencies.push(performance.now() - scheduled),
+          (error) => {
+            errors += 1;
+            firstError ??= error.message;
+          },
         ),
       );
     }
     await withTimeout(Promise.all(pending), 'latency run');
-    const achieved = total / ((performance.now() - started) / 1000);
-    const measured = latencies.slice(0, answered).sort((a, b) => a - b);
-    const at = (quantile) => measured[Math.min(measured.length - 1, Math.floor(quantile * measured.length))];
-    return { requests: total, errors, achieved, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: measured.at(-1) };
+    const elapsed = (performance.now() - started) / 1000;
+    const measured = latencies.sort((a, b) => a - b);
+    const at = (quantile) => measured[Math.min(measured.length - 1, Math.floor(quantile * measured.length))] ?? NaN;
+    return { rate, requests: total, errors, firstError, achieved: latencies.length / elapsed, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: measured.at(-1) ?? NaN };
   } finally {
-    await pool.close();
+    await Promise.all(pools.map((pool) => pool.close()));
   }
 }
 
-const format = (value, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
-const results = [];
+/** Every measurement against one store: batch ingestion, then single posts at each rate; then peak RSS. */
+async function measure(servers, label) {
+  const urls = await Promise.all(servers.map((server) => server.url));
+  process.stderr.write(`${label}: batch ingestion …\n`);
+  const batch = await batchIngestion(urls, `${label}-batch`);
+  const latency = [];
+  for (const rate of RATES) {
+    process.stderr.write(`${label}: single posts at ${rate}/s …\n`);
+    latency.push(await singlePostLatency(urls, rate, `${label}-single-${rate}`));
+  }
+  return { batch, latency, rss: servers.map((server) => server.peakRssMb()) };
+}
 
-/** Runs `measure` against a fresh `coherence serve` over a new SQLite file. */
-async function withSqliteServer(measure) {
+async function sqlitePhase() {
   const dir = mkdtempSync(join(tmpdir(), 'coherence-bench-api-'));
   const server = startServer({ args: ['--db', join(dir, 'bench.db')] });
   try {
-    return await measure(await server.url);
+    return await measure([server], 'SQLite');
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs `measure` against a fresh `coherence serve` over a new PostgreSQL schema (dropped afterwards). */
-async function withPostgresServer(admin, label, measure) {
-  const schema = `coherence_bench_${process.pid}_${label}`;
-  await admin.query(`CREATE SCHEMA "${schema}"`);
-  const databaseUrl = new URL(values['postgres-url']);
-  databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
-  const server = startServer({ args: [], databaseUrl: databaseUrl.toString() });
-  try {
-    return await measure(await server.url);
-  } finally {
-    await server.stop();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  }
-}
-
-const latencyLine = (store, latency, bar) =>
-  `${store.padEnd(11)} single POST /api/contributions/github at ${RATE} req/s for ${SECONDS} s (achieved ${format(latency.achieved)} req/s, ${latency.errors} errors): ` +
-  `p50 ${format(latency.p50, 2)} ms, p90 ${format(latency.p90, 2)} ms, p99 ${format(latency.p99, 2)} ms, max ${format(latency.max, 2)} ms` +
-  (bar ? `   bar p99 ≤ ${BARS.p99Ms} ms: ${verdict(latency.p99 <= BARS.p99Ms && latency.errors === 0)}` : '   (no bar)');
-
-const batchLine = (store, batch, bar) =>
-  `${store.padEnd(11)} batch ingestion   ${format(batch.perSecond)} contributions/s (${format(batch.rows)} in ${format(batch.seconds, 2)} s, ${BATCH} per request, ${CONCURRENCY} in flight)   bar ≥ ${format(bar)}/s: ${verdict(batch.perSecond >= bar)}`;
-
-// Each measurement gets a server and database of its own, so one does not inherit the other's backlog.
-async function sqlitePhase() {
-  const batch = await withSqliteServer((url) => batchIngestion(url, SQLITE_ROWS, 'sqlite'));
-  results.push(batchLine('SQLite', batch, BARS.sqliteBatch));
-  const latency = await withSqliteServer((url) => singlePostLatency(url, 'sqlite-single'));
-  results.push(latencyLine('SQLite', latency, true));
-}
-
+/** REPLICAS servers on one new PostgreSQL schema (dropped afterwards). */
 async function postgresPhase() {
   const admin = new pg.Client({ connectionString: values['postgres-url'], connectionTimeoutMillis: 3_000 });
   try {
     await admin.connect();
   } catch (error) {
-    results.push(`PostgreSQL  SKIPPED: not reachable at ${values['postgres-url']} (${error.message})`);
-    return;
+    return { skipped: `not reachable at ${values['postgres-url']} (${error.message})` };
   }
+  const schema = `coherence_bench_${process.pid}`;
+  await admin.query(`CREATE SCHEMA "${schema}"`);
+  const databaseUrl = new URL(values['postgres-url']);
+  databaseUrl.searchParams.set('options', `-c search_path=${schema}`);
+  // The first server creates the schema and migrates it; the others find it done.
+  const servers = [startServer({ args: [], databaseUrl: databaseUrl.toString() })];
   try {
-    const batch = await withPostgresServer(admin, 'batch', (url) => batchIngestion(url, POSTGRES_ROWS, 'postgres'));
-    results.push(batchLine('PostgreSQL', batch, BARS.postgresBatch));
-    const latency = await withPostgresServer(admin, 'single', (url) => singlePostLatency(url, 'postgres-single'));
-    results.push(latencyLine('PostgreSQL', latency, false));
+    await servers[0].url;
+    for (let index = 1; index < REPLICAS; index += 1) servers.push(startServer({ args: [], databaseUrl: databaseUrl.toString() }));
+    return await measure(servers, 'PostgreSQL');
   } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.end();
   }
 }
 
-process.stderr.write(`benchmarking ${cli} serve on 127.0.0.1 …\n`);
-await sqlitePhase();
-await postgresPhase();
-process.stdout.write(`\n${results.join('\n')}\n`);
+const format = (value, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–';
+const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
+
+function table(sqlite, postgres) {
+  const cell = (result, render) => (result.skipped ? 'skipped' : render(result));
+  const rows = [
+    [
+      `batch ingestion (${BATCH}/request, ${CONCURRENCY} in flight)`,
+      ...[sqlite, postgres].map((result) => cell(result, ({ batch }) => `${format(batch.perSecond)}/s ${verdict(batch.perSecond >= BARS.batchPerSecond)}`)),
+      `≥ ${format(BARS.batchPerSecond)}/s`,
+    ],
+  ];
+  RATES.forEach((rate, index) => {
+    const barred = index === 0;
+    rows.push([
+      `single posts, one repository, ${format(rate)}/s for ${SECONDS} s`,
+      ...[sqlite, postgres].map((result) =>
+        cell(result, ({ latency }) => {
+          const run = latency[index];
+          const figures = `achieved ${format(run.achieved)}/s, p50 ${format(run.p50, 1)} p90 ${format(run.p90, 1)} p99 ${format(run.p99, 1)} max ${format(run.max, 0)} ms, ${run.errors} errors`;
+          return barred ? `${figures} ${verdict(run.p99 <= BARS.p99Ms && run.errors === 0)}` : figures;
+        }),
+      ),
+      barred ? `p99 ≤ ${BARS.p99Ms} ms, 0 errors` : 'reported',
+    ]);
+  });
+  rows.push([
+    'peak RSS per server process',
+    ...[sqlite, postgres].map((result) => cell(result, ({ rss }) => rss.map((mb) => `${format(mb, 1)} MB`).join(', '))),
+    '',
+  ]);
+  const head = ['measurement', 'SQLite (1 server)', `PostgreSQL (${REPLICAS} servers, one database)`, 'bar'];
+  const widths = head.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const line = (cells) => `| ${cells.map((text, column) => text.padEnd(widths[column])).join(' | ')} |`;
+  return [line(head), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+process.stderr.write(`benchmarking ${cli} serve on 127.0.0.1 (${availableParallelism()} CPUs, load average ${load}) …\n`);
+const stores = values.stores.split(',');
+const sqlite = stores.includes('sqlite') ? await sqlitePhase() : { skipped: 'not asked for (--stores)' };
+const postgres = stores.includes('postgres') ? await postgresPhase() : { skipped: 'not asked for (--stores)' };
+process.stdout.write(`\n${table(sqlite, postgres)}\n`);
+for (const [name, result] of [['SQLite', sqlite], ['PostgreSQL', postgres]]) {
+  if (result.skipped) process.stdout.write(`${name} skipped: ${result.skipped}\n`);
+  for (const run of result.latency ?? []) if (run.firstError) process.stdout.write(`${name} at ${run.rate}/s, first error: ${run.firstError}\n`);
+}
+process.stdout.write(`machine: ${availableParallelism()} CPUs, load average before the run ${load}, after ${loadavg().map((value) => value.toFixed(2)).join(' ')}\n`);
