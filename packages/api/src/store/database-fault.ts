@@ -17,20 +17,37 @@ export class DatabaseUnavailableError extends Error {
 // error (a corrupted page), 3D a database that is gone, 28 refused credentials.
 const FAULT_CLASSES = new Set(['08', '40', '53', '55', '57', '58', 'XX', '3D', '28']);
 // The socket and the driver's own connection failures, which carry no SQLSTATE.
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const DRIVER_MESSAGES = /connection terminated|terminating connection|connection error|not queryable|timeout exceeded when trying to connect|query read timeout|connection timeout|the database system is/i;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_STREAM_DESTROYED',
+  'ERR_STREAM_WRITE_AFTER_END',
+  'ERR_SOCKET_CLOSED',
+]);
+// Connection-ending states outside those classes: a transaction idle past its timeout.
+const FAULT_STATES = new Set(['25P03']);
+const DRIVER_MESSAGES =
+  /connection terminated|terminating connection|connection error|not queryable|timeout exceeded when trying to connect|query read timeout|connection timeout|the database system is|unexpected \w+ message from backend/i;
 // SQLite: the file locked past the busy timeout, or the disk refusing a write.
 const SQLITE_CODES = /^SQLITE_(?:BUSY|LOCKED|IOERR|FULL|CANTOPEN|PROTOCOL)/;
 
-export function isDatabaseFault(error: unknown): boolean {
+export function isDatabaseFault(error: unknown, depth = 0): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   if (typeof error !== 'object' || error === null) return false;
-  const { code, message } = error as { code?: unknown; message?: unknown };
+  const { code, message, cause } = error as { code?: unknown; message?: unknown; cause?: unknown };
   if (typeof code === 'string') {
-    if (/^[0-9A-Z]{5}$/.test(code)) return FAULT_CLASSES.has(code.slice(0, 2));
+    if (/^[0-9A-Z]{5}$/.test(code)) return FAULT_CLASSES.has(code.slice(0, 2)) || FAULT_STATES.has(code);
     if (NETWORK_CODES.has(code) || SQLITE_CODES.test(code)) return true;
   }
-  return typeof message === 'string' && DRIVER_MESSAGES.test(message);
+  if (typeof message === 'string' && DRIVER_MESSAGES.test(message)) return true;
+  // The driver wraps some failures (a connection timeout) around the socket's own error.
+  return depth < 3 && cause !== undefined && isDatabaseFault(cause, depth + 1);
 }
 
 /** An error as plain data, to cross a thread boundary. */
