@@ -151,6 +151,8 @@ export class PostgresStore implements ContributionStore {
     concurrency: 1,
   });
   #folding: Folding | undefined;
+  /** Group-commit counters (a plain property, so that it reads the same through a proxy). */
+  readonly writeGroups: WriteGroupStats = this.#groups.stats;
   /** Per person, the newest (commit time, name) written: a batch with nothing newer needs no upsert. */
   readonly #names = new Map<string, string>();
 
@@ -158,10 +160,6 @@ export class PostgresStore implements ContributionStore {
     this.#pool = pool;
   }
 
-  /** Group-commit counters. */
-  get writeGroups(): WriteGroupStats {
-    return this.#groups.stats;
-  }
 
   /**
    * Applies the missing migrations in one transaction, one process at a time (any number of servers may

@@ -93,6 +93,8 @@ export class ThreadedSqliteStore implements ContributionStore {
     // One group on the thread at a time: what arrives meanwhile is the next group.
     { maxItems: GROUP_MAX_ROWS, concurrency: 1 },
   );
+  /** Group-commit counters (a plain property, so that it reads the same through a proxy). */
+  readonly writeGroups: WriteGroupStats = this.#groups.stats;
 
   constructor(readonly path: string) {
     // The package's own built store module, found the way Node finds it (the "default" export condition).
@@ -104,10 +106,6 @@ export class ThreadedSqliteStore implements ContributionStore {
     this.#worker.on('exit', () => this.#stop(new Error('the database thread has stopped')));
   }
 
-  /** Group-commit counters. */
-  get writeGroups(): WriteGroupStats {
-    return this.#groups.stats;
-  }
 
   ingest(records: readonly ContributionRecord[]): Promise<IngestOutcome[]> {
     const rows = records.map(toStoreRow);
