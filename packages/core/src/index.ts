@@ -11,3 +11,6 @@ export * from './payload.js';
 export * from './repository.js';
 export * from './payload-batches.js';
 export * from './shard.js';
+export * from './identity-groups.js';
+export * from './previous-models.js';
+export * from './rescore.js';
