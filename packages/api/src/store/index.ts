@@ -2,3 +2,4 @@
 export * from './types.js';
 export * from './cursor.js';
 export * from './insight-types.js';
+export * from './identities.js';

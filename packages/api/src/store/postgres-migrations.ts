@@ -114,6 +114,19 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       INCLUDE (commit_hash, contributor_id, cost_cents, coherence_score, lines_added, lines_deleted, files_changed, created_at);`,
   },
   {
+    version: 6,
+    name: 'identity links: aliases counted under a primary address',
+    sql: `
+      CREATE TABLE identity_links (
+        alias_email TEXT PRIMARY KEY,
+        primary_email TEXT NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        CHECK (alias_email <> primary_email)
+      );
+      CREATE INDEX identity_links_by_primary ON identity_links (primary_email);
+    `,
+  },
+  {
     version: 7,
     name: 'a person is named as on their newest commit',
     sql: `

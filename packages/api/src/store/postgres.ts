@@ -5,7 +5,7 @@
 // repository totals come from delta rows (migration 4), so writers of one repository never queue on a row.
 
 import pg from 'pg';
-import type { ContributionRecord } from '@coherence/core';
+import type { ContributionRecord, MergePlan, MergeRefusal, UnmergePlan } from '@coherence/core';
 import { decodePageCursor, paginate } from './cursor.js';
 import { meanHundredths, numberOr } from './store-row.js';
 import {
@@ -14,12 +14,16 @@ import {
   contributionsJoined,
   toStoredAsset,
   toStoredContribution,
+  toStoredContributor,
   type AssetRow,
+  type ContributorRow,
   type ContributionRow as StoredContributionRow,
 } from './stored-rows.js';
 import { commitLookup } from './commit-lookup.js';
 import { assetId, contributionId, contributorId } from './ids.js';
 import { contributorNameKey, incomingNameIsNewer, nameTime } from './contributor-name.js';
+import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
+import { mergeIdentities, readIdentities, rescoreChunk, unmergeIdentities } from './postgres-identities.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { InsightFigures, PoolStatus, RepositoryActivity } from './insight-types.js';
 import { postgresInsight, postgresRepositoryActivity } from './postgres-insight.js';
@@ -324,20 +328,21 @@ export class PostgresStore implements ContributionStore {
   }
 
   async getContributor(id: string): Promise<StoredContributor | undefined> {
-    const { rows } = await this.#pool.query<StoredContributor>('SELECT id, name, email, created_at, meta FROM contributors WHERE id = $1', [id]);
-    return rows[0];
+    const { rows } = await this.#pool.query<ContributorRow>(`SELECT ${CONTRIBUTOR_COLUMNS} FROM contributors p ${IDENTITY_LINKS_JOIN} WHERE p.id = $1`, [id]);
+    return rows[0] && toStoredContributor(rows[0]);
   }
 
+  /** One entry per person: addresses merged into another are listed under it (`aliases`), not on their own. */
   async listContributors(page: PageRequest): Promise<Page<StoredContributor>> {
     const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     const params: unknown[] = [page.limit + 1];
-    const where = after ? `WHERE (created_at, id) > ($2::timestamptz, $3)` : '';
+    const where = `WHERE l.alias_email IS NULL${after ? ' AND (p.created_at, p.id) > ($2::timestamptz, $3)' : ''}`;
     if (after) params.push(after.sortKey, after.id);
-    const { rows } = await this.#pool.query<StoredContributor>(
-      `SELECT id, name, email, created_at, meta FROM contributors ${where} ORDER BY created_at, id LIMIT $1`,
+    const { rows } = await this.#pool.query<ContributorRow>(
+      `SELECT ${CONTRIBUTOR_COLUMNS} FROM contributors p ${IDENTITY_LINKS_JOIN} ${where} ORDER BY p.created_at, p.id LIMIT $1`,
       params,
     );
-    return paginate(rows, page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
+    return paginate(rows.map(toStoredContributor), page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
   }
 
   async getAsset(id: string): Promise<StoredAsset | undefined> {
@@ -389,12 +394,7 @@ export class PostgresStore implements ContributionStore {
     const where = whereSql(filterClause(filter, query));
     let sql: string;
     if (by === 'contributor') {
-      sql = `SELECT p.email AS key, p.name AS name, COUNT(*) AS commits, COUNT(*) AS contributions,
-               SUM(c.lines_added) AS lines_added, SUM(c.lines_deleted) AS lines_deleted, SUM(c.files_changed) AS files_changed,
-               SUM(c.cost_cents) AS cost_cents, SUM(ROUND(c.coherence_score * 100)) AS score_sum
-             FROM ${CONTRIBUTION_FROM} ${where}
-             GROUP BY c.contributor_id, p.email, p.name
-             ORDER BY SUM(c.cost_cents) DESC, COUNT(*) DESC, p.email COLLATE "C"`;
+      sql = personReportSql(where, 'ROUND(c.coherence_score * 100)', 'SUM(cost_cents) DESC, COUNT(*) DESC, key COLLATE "C"');
     } else {
       const utc = `(c.timestamp AT TIME ZONE 'UTC')`;
       const key = {
@@ -438,6 +438,22 @@ export class PostgresStore implements ContributionStore {
 
   poolStatus(): PoolStatus[] {
     return [{ name: 'postgres', total: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount }];
+  }
+
+  async identities(): Promise<IdentityOverview> {
+    return readIdentities(this.#pool);
+  }
+
+  async mergeIdentities(primary: string, aliases: readonly string[]): Promise<MergePlan | MergeRefusal> {
+    return this.#transaction((client) => mergeIdentities(client, primary, aliases));
+  }
+
+  async unmergeIdentities(aliases: readonly string[]): Promise<UnmergePlan | MergeRefusal> {
+    return this.#transaction((client) => unmergeIdentities(client, aliases));
+  }
+
+  async rescore(request: RescoreRequest): Promise<RescoreChunk> {
+    return this.#transaction((client) => rescoreChunk(client, request));
   }
 
   async ping(): Promise<void> {
@@ -708,8 +724,13 @@ export class SqlParams {
 export function filterClause(filter: ContributionFilter, query: SqlParams): string[] {
   const where: string[] = [];
   if (filter.repository !== undefined) where.push(`a.name = ${query.add(filter.repository)}`);
-  if (filter.contributorEmail !== undefined) where.push(`p.email = ${query.add(filter.contributorEmail.trim().toLowerCase())}`);
-  if (filter.contributorId !== undefined) where.push(`c.contributor_id = ${query.add(filter.contributorId)}`);
+  // A person's contributions under any of their addresses.
+  if (filter.contributorEmail !== undefined) {
+    where.push(`c.contributor_id IN (${personContributorIds(`${query.add(filter.contributorEmail.trim().toLowerCase())}::text`)})`);
+  }
+  if (filter.contributorId !== undefined) {
+    where.push(`c.contributor_id IN (${personContributorIds(`(SELECT email FROM contributors WHERE id = ${query.add(filter.contributorId)})`)})`);
+  }
   if (filter.assetId !== undefined) where.push(`c.asset_id = ${query.add(filter.assetId)}`);
   if (filter.since !== undefined) where.push(`c.timestamp >= ${query.add(filter.since)}::timestamptz`);
   if (filter.until !== undefined) where.push(`c.timestamp < ${query.add(filter.until)}::timestamptz`);
@@ -719,6 +740,9 @@ export function filterClause(filter: ContributionFilter, query: SqlParams): stri
 export function whereSql(where: readonly string[]): string {
   return where.length ? `WHERE ${where.join(' AND ')}` : '';
 }
+
+const CONTRIBUTOR_COLUMNS = `p.id, p.name, p.email, p.created_at, p.meta, l.primary_email AS merged_into,
+  ARRAY(SELECT alias_email FROM identity_links WHERE primary_email = p.email ORDER BY alias_email COLLATE "C") AS aliases`;
 
 // JSONB arrives parsed.
 type ContributionRow = StoredContributionRow<Record<string, unknown>>;

@@ -97,6 +97,20 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       coherence_score, lines_added, lines_deleted, files_changed, created_at);`,
   },
   {
+    version: 6,
+    name: 'identity links: aliases counted under a primary address',
+    // Keyed on normalised addresses, so a merge also covers an address's contributions recorded later.
+    sql: `
+      CREATE TABLE identity_links (
+        alias_email TEXT PRIMARY KEY,
+        primary_email TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        CHECK (alias_email <> primary_email)
+      ) WITHOUT ROWID;
+      CREATE INDEX identity_links_by_primary ON identity_links (primary_email);
+    `,
+  },
+  {
     version: 7,
     name: 'a person is named as on their newest commit',
     // name_at is the commit time of the name stored, so writes in any order settle on the same name.

@@ -5,7 +5,8 @@
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { ContributionRecord } from '@coherence/core';
+import type { ContributionRecord, MergePlan, MergeRefusal, UnmergePlan } from '@coherence/core';
+import type { IdentityOverview, RescoreChunk, RescoreRequest } from './identities.js';
 import { InvalidCursorError } from './cursor.js';
 import { DatabaseUnavailableError, isDatabaseFault, type SerializedError } from './database-fault.js';
 import type { GroupMember } from './sqlite.js';
@@ -167,6 +168,22 @@ export class ThreadedSqliteStore implements ContributionStore {
   poolStatus(): PoolStatus[] {
     const outstanding = this.#pending.size - (this.#pending.has(0) ? 1 : 0);
     return [{ name: 'sqlite', total: 1, idle: outstanding === 0 ? 1 : 0, waiting: Math.max(0, outstanding - 1) }];
+  }
+
+  identities(): Promise<IdentityOverview> {
+    return this.#call('identities');
+  }
+
+  mergeIdentities(primary: string, aliases: readonly string[]): Promise<MergePlan | MergeRefusal> {
+    return this.#call('mergeIdentities', primary, aliases);
+  }
+
+  unmergeIdentities(aliases: readonly string[]): Promise<UnmergePlan | MergeRefusal> {
+    return this.#call('unmergeIdentities', aliases);
+  }
+
+  rescore(request: RescoreRequest): Promise<RescoreChunk> {
+    return this.#call('rescore', request);
   }
 
   schemaVersion(): Promise<number> {

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { ContributionRecord } from '@coherence/core';
+import type { ContributionRecord, MergePlan, MergeRefusal, UnmergePlan } from '@coherence/core';
 import { decodePageCursor, paginate } from './cursor.js';
 import { commitLookup } from './commit-lookup.js';
 import { assetId as derivedAssetId, contributionId, contributorId as derivedContributorId } from './ids.js';
@@ -12,6 +12,8 @@ import { contributorNameKey, incomingNameIsNewer, nameTime } from './contributor
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { InsightFigures, RepositoryActivity } from './insight-types.js';
 import { sqliteInsight, sqliteRepositoryActivity } from './sqlite-insight.js';
+import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
+import { ensureIdentityLinksReadable, mergeIdentities, readIdentities, rescoreChunk, unmergeIdentities } from './sqlite-identities.js';
 import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
 import { serializeError, type SerializedError } from './database-fault.js';
@@ -21,6 +23,7 @@ import {
   CONTRIBUTION_FROM,
   toStoredAsset,
   toStoredContribution,
+  toStoredContributor,
   type AssetRow,
   type ContributionRow,
 } from './stored-rows.js';
@@ -106,6 +109,7 @@ export class SqliteStore implements ContributionStore {
     this.#db.pragma(`cache_size = -${Math.max(1, Math.floor(options.cacheKiB ?? SERVER_CACHE_KIB))}`);
     if (options.readonly) {
       assertSchemaPresent(this.#db);
+      ensureIdentityLinksReadable(this.#db);
     } else {
       // Only takes effect on a new, empty file (before WAL mode is set).
       this.#db.pragma(`page_size = ${PAGE_SIZE}`);
@@ -275,16 +279,20 @@ export class SqliteStore implements ContributionStore {
   }
 
   async getContributor(id: string): Promise<StoredContributor | undefined> {
-    const row = this.#db.prepare('SELECT * FROM contributors WHERE id = ?').get(id) as RawContributor | undefined;
+    const row = this.#db.prepare(`SELECT ${CONTRIBUTOR_COLUMNS} FROM contributors p ${IDENTITY_LINKS_JOIN} WHERE p.id = ?`).get(id) as
+      | RawContributor
+      | undefined;
     return row && toContributor(row);
   }
 
+  /** One entry per person: addresses merged into another are listed under it (`aliases`), not on their own. */
   async listContributors(page: PageRequest): Promise<Page<StoredContributor>> {
     const after = page.cursor === undefined ? undefined : decodePageCursor(page.cursor);
     const rows = this.#db
       .prepare(
-        `SELECT * FROM contributors ${after ? 'WHERE (created_at, id) > (@sortKey, @id)' : ''}
-         ORDER BY created_at, id LIMIT @limit`,
+        `SELECT ${CONTRIBUTOR_COLUMNS} FROM contributors p ${IDENTITY_LINKS_JOIN}
+         WHERE l.alias_email IS NULL ${after ? 'AND (p.created_at, p.id) > (@sortKey, @id)' : ''}
+         ORDER BY p.created_at, p.id LIMIT @limit`,
       )
       .all({ ...after, limit: page.limit + 1 }) as RawContributor[];
     return paginate(rows.map(toContributor), page.limit, (row) => ({ sortKey: row.created_at, id: row.id }));
@@ -340,11 +348,7 @@ export class SqliteStore implements ContributionStore {
     const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
     let sql: string;
     if (by === 'contributor') {
-      sql = `SELECT p.email AS key, p.name AS name, COUNT(*) AS commits, COUNT(*) AS contributions,
-               SUM(c.lines_added) AS lines_added, SUM(c.lines_deleted) AS lines_deleted, SUM(c.files_changed) AS files_changed,
-               SUM(c.cost_cents) AS cost_cents, SUM(CAST(ROUND(c.coherence_score * 100) AS INTEGER)) AS score_sum
-             FROM ${CONTRIBUTION_FROM} ${whereSql}
-             GROUP BY c.contributor_id ORDER BY cost_cents DESC, commits DESC, key`;
+      sql = personReportSql(whereSql, 'CAST(ROUND(c.coherence_score * 100) AS INTEGER)', 'cost_cents DESC, commits DESC, key');
     } else {
       const key = {
         day: 'substr(c.timestamp, 1, 10)',
@@ -385,6 +389,22 @@ export class SqliteStore implements ContributionStore {
     return sqliteRepositoryActivity(this.#db);
   }
 
+  async identities(): Promise<IdentityOverview> {
+    return readIdentities(this.#db);
+  }
+
+  async mergeIdentities(primary: string, aliases: readonly string[]): Promise<MergePlan | MergeRefusal> {
+    return mergeIdentities(this.#writable(), primary, aliases);
+  }
+
+  async unmergeIdentities(aliases: readonly string[]): Promise<UnmergePlan | MergeRefusal> {
+    return unmergeIdentities(this.#writable(), aliases);
+  }
+
+  async rescore(request: RescoreRequest): Promise<RescoreChunk> {
+    return rescoreChunk(this.#writable(), request);
+  }
+
   async ping(): Promise<void> {
     this.#db.prepare('SELECT 1').get();
   }
@@ -421,6 +441,12 @@ export class SqliteStore implements ContributionStore {
     this.#contributorIds.clear();
     this.#contributorNames.clear();
     this.#assetIds.clear();
+  }
+
+  /** The connection, for writes other than the prepared ones; refused on a read-only store. */
+  #writable(): Database.Database {
+    if (!this.#statements) throw new Error('this store was opened read-only');
+    return this.#db;
   }
 
   get #writes() {
@@ -570,12 +596,13 @@ export function filterClause(filter: ContributionFilter): { where: string[]; par
     where.push('a.name = @repository');
     params.repository = filter.repository;
   }
+  // A person's contributions under any of their addresses.
   if (filter.contributorEmail !== undefined) {
-    where.push('p.email = @email');
+    where.push(`c.contributor_id IN (${personContributorIds('@email')})`);
     params.email = filter.contributorEmail.trim().toLowerCase();
   }
   if (filter.contributorId !== undefined) {
-    where.push('c.contributor_id = @contributorId');
+    where.push(`c.contributor_id IN (${personContributorIds('(SELECT email FROM contributors WHERE id = @contributorId)')})`);
     params.contributorId = filter.contributorId;
   }
   if (filter.assetId !== undefined) {
@@ -604,16 +631,21 @@ interface WriteBatch {
   addedCents: Map<string, number>;
 }
 
+const CONTRIBUTOR_COLUMNS = `p.id, p.name, p.email, p.created_at, p.meta, l.primary_email AS merged_into,
+  (SELECT json_group_array(alias_email) FROM (SELECT alias_email FROM identity_links WHERE primary_email = p.email ORDER BY alias_email)) AS aliases`;
+
 interface RawContributor {
   id: string;
   name: string;
   email: string;
   created_at: string;
   meta: string;
+  merged_into: string | null;
+  aliases: string;
 }
 
 function toContributor(row: RawContributor): StoredContributor {
-  return { id: row.id, name: row.name, email: row.email, created_at: row.created_at, meta: JSON.parse(row.meta) };
+  return toStoredContributor({ ...row, meta: JSON.parse(row.meta), aliases: JSON.parse(row.aliases) });
 }
 
 function toAsset(row: AssetRow<string>): StoredAsset {

@@ -4,7 +4,7 @@
 
 import { formatCents } from '@coherence/core';
 import { establishedMetadata } from './established-metadata.js';
-import type { StoredAsset, StoredContribution } from './types.js';
+import type { StoredAsset, StoredContribution, StoredContributor } from './types.js';
 
 const CONTRIBUTION_JOINS = 'JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id';
 export const CONTRIBUTION_COLUMNS = `
@@ -41,6 +41,29 @@ export interface AssetRow<Meta> {
   total_cost_cents: number;
   created_at: string;
   meta: Meta;
+}
+
+/** A contributor row with its identity links: `merged_into` when it is an alias, its `aliases` when a primary. */
+export interface ContributorRow {
+  id: string;
+  name: string;
+  email: string;
+  created_at: string;
+  meta: Record<string, unknown>;
+  merged_into: string | null;
+  aliases: string[];
+}
+
+export function toStoredContributor(row: ContributorRow): StoredContributor {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    created_at: row.created_at,
+    meta: row.meta,
+    aliases: row.aliases,
+    ...(row.merged_into === null ? {} : { merged_into: row.merged_into }),
+  };
 }
 
 export function toStoredAsset(row: AssetRow<unknown>, meta: Record<string, unknown>): StoredAsset {

@@ -4,6 +4,7 @@
 import type { ContributionMeta, ContributionRecord } from '@coherence/core';
 import type { WriteGroupStats } from './write-groups.js';
 import type { InsightFigures, PoolStatus, RepositoryActivity } from './insight-types.js';
+import type { IdentityStore } from './identities.js';
 
 export const REPOSITORY_ASSET = 'REPOSITORY';
 
@@ -13,6 +14,10 @@ export interface StoredContributor {
   email: string;
   created_at: string;
   meta: Record<string, unknown>;
+  /** Addresses merged into this one: their contributions count under this person. */
+  aliases: string[];
+  /** Set when this address is merged into another: the primary it counts under. */
+  merged_into?: string;
 }
 
 export interface StoredAsset {
@@ -118,7 +123,7 @@ export interface Stats {
   top_contributors: ReportRow[];
 }
 
-export interface ContributionStore {
+export interface ContributionStore extends IdentityStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Group-commit counters, where the store gathers concurrent writes into one transaction. */
   readonly writeGroups?: WriteGroupStats;
