@@ -20,6 +20,8 @@ import { registerGithubWebhook } from './routes/github-webhook.js';
 import { registerHealth } from './routes/health.js';
 import { registerInsight } from './routes/insight.js';
 import { registerMetrics } from './routes/metrics.js';
+import { registerIdentities } from './routes/identities.js';
+import { registerRescore } from './routes/rescore.js';
 import type { ContributionStore } from './store/types.js';
 
 export interface AppOptions {
@@ -77,6 +79,8 @@ export function createApp(options: AppOptions): CoherenceApp {
   registerGithubWebhook(api);
   registerHealth(api);
   registerInsight(api);
+  registerIdentities(api);
+  registerRescore(api);
   registerOpenApi(api);
 
   const app = new Hono<AppEnv>();

@@ -30,7 +30,15 @@ export const ContributionSchema = z
   .openapi('Contribution');
 
 export const ContributorSchema = z
-  .object({ id: z.string(), name: z.string(), email: z.string(), created_at: z.string(), meta: meta() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string(),
+    created_at: z.string(),
+    meta: meta(),
+    aliases: z.array(z.string()).openapi({ description: 'Addresses merged into this one (see /identities): counted as this person.' }),
+    merged_into: z.string().optional().openapi({ description: 'Set when this address is merged into another: the primary it counts under.' }),
+  })
   .openapi('Contributor');
 
 export const AssetSchema = z
