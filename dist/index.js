@@ -50184,7 +50184,8 @@ var errors = {
   outputUnwritable: (path, reason) => new CoherenceError("environment", "EOUTPUT", `cannot write ${path}: ${reason}`),
   dashboardMissing: (reason) => new CoherenceError("environment", "ENODASHBOARD", reason),
   apiUnreachable: (url, reason) => new CoherenceError("environment", "EAPI", `the API at ${url} could not be reached: ${reason}`),
-  apiRejected: (status, detail2) => new CoherenceError("environment", "EAPIREJECT", `the API refused the request (${status}): ${detail2}`)
+  apiRejected: (status, detail2) => new CoherenceError("environment", "EAPIREJECT", `the API refused the request (${status}): ${detail2}`),
+  identityRefused: (reason) => new CoherenceError("usage", "EIDENTITY", reason)
 };
 function firstLine(text) {
   return text.trim().split("\n").find((line) => line.trim() !== "")?.replace(/^(fatal|error):\s*/, "") ?? "";
@@ -56304,11 +56305,13 @@ var ApiUnavailableError = class extends Error {
   name = "ApiUnavailableError";
 };
 var ApiRefusedError = class extends Error {
-  constructor(status, message) {
+  constructor(status, message, fields = []) {
     super(message);
     this.status = status;
+    this.fields = fields;
   }
   status;
+  fields;
   name = "ApiRefusedError";
 };
 function apiBase(url) {
@@ -56351,6 +56354,14 @@ var ApiClient = class {
     }
     return results;
   }
+  /** GETs a JSON resource under the API base ("identities"), retried like batches. */
+  async getJson(path) {
+    return this.#send("GET", path);
+  }
+  /** POSTs a JSON body to an idempotent route under the API base, retried like batches. */
+  async postJson(path, body) {
+    return this.#send("POST", path, JSON.stringify(body));
+  }
   async close() {
     await this.#agent.close();
   }
@@ -56364,7 +56375,7 @@ var ApiClient = class {
           method,
           dispatcher: this.#agent,
           headers: {
-            "content-type": "application/json",
+            ...body === void 0 ? {} : { "content-type": "application/json" },
             "user-agent": `coherence-cli/${VERSION}`,
             ...this.#apiKey ? { "x-api-key": this.#apiKey } : {}
           },
@@ -56375,7 +56386,7 @@ var ApiClient = class {
         const text = await response.body.text();
         if (response.statusCode >= 200 && response.statusCode < 300) return JSON.parse(text);
         const message = errorMessage(text) ?? `HTTP ${response.statusCode}`;
-        if (!isRetryableStatus(response.statusCode)) throw new ApiRefusedError(response.statusCode, message);
+        if (!isRetryableStatus(response.statusCode)) throw new ApiRefusedError(response.statusCode, message, errorFields(text));
         lastProblem = `${response.statusCode} ${message}`;
         retryAfter = parseRetryAfter(response.headers["retry-after"]);
       } catch (error2) {
@@ -56387,6 +56398,14 @@ var ApiClient = class {
     throw new ApiUnavailableError(`${lastProblem} (after ${this.#retry.attempts} attempts)`);
   }
 };
+function errorFields(text) {
+  try {
+    const fields = JSON.parse(text).error?.fields;
+    return Array.isArray(fields) ? fields.filter((field) => typeof field?.field === "string" && typeof field?.message === "string") : [];
+  } catch {
+    return [];
+  }
+}
 function errorMessage(text) {
   try {
     const parsed = JSON.parse(text);

@@ -3,7 +3,9 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerFlush } from './commands/flush.js';
+import { registerIdentities } from './commands/identities.js';
 import { registerReport } from './commands/report.js';
+import { registerRescore } from './commands/rescore.js';
 import { registerServe } from './commands/serve.js';
 import { registerTrack } from './commands/track.js';
 import { endQuietlyWhenStdoutCloses } from './output/closed-stdout.js';
@@ -15,12 +17,16 @@ export function buildProgram(): Command {
     .description('Turn git history into contribution records: who changed what, how big it was, what it cost, how coherent it looks.')
     .version(VERSION)
     .showSuggestionAfterError()
+    // Options after a subcommand's name belong to that subcommand (`identities merge … --db FILE`).
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   registerTrack(program);
   registerReport(program);
   registerFlush(program);
   registerServe(program);
+  registerIdentities(program);
+  registerRescore(program);
   return program;
 }
 

@@ -64,6 +64,7 @@ export const errors = {
   dashboardMissing: (reason: string) => new CoherenceError('environment', 'ENODASHBOARD', reason),
   apiUnreachable: (url: string, reason: string) => new CoherenceError('environment', 'EAPI', `the API at ${url} could not be reached: ${reason}`),
   apiRejected: (status: number, detail: string) => new CoherenceError('environment', 'EAPIREJECT', `the API refused the request (${status}): ${detail}`),
+  identityRefused: (reason: string) => new CoherenceError('usage', 'EIDENTITY', reason),
 };
 
 function firstLine(text: string): string {

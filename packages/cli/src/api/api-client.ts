@@ -30,7 +30,12 @@ export class ApiUnavailableError extends Error {
 /** The API answered with a final refusal of the whole request (401, 403, 404, 413 …). */
 export class ApiRefusedError extends Error {
   override name = 'ApiRefusedError';
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** The fields a 422 names, each with what is wrong with it. */
+    readonly fields: ReadonlyArray<{ field: string; message: string }> = [],
+  ) {
     super(message);
   }
 }
@@ -82,11 +87,21 @@ export class ApiClient {
     return results;
   }
 
+  /** GETs a JSON resource under the API base ("identities"), retried like batches. */
+  async getJson(path: string): Promise<unknown> {
+    return this.#send('GET', path);
+  }
+
+  /** POSTs a JSON body to an idempotent route under the API base, retried like batches. */
+  async postJson(path: string, body: unknown): Promise<unknown> {
+    return this.#send('POST', path, JSON.stringify(body));
+  }
+
   async close(): Promise<void> {
     await this.#agent.close();
   }
 
-  async #send(method: 'POST', path: string, body: string): Promise<unknown> {
+  async #send(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
     const url = new URL(`${this.#base.pathname.replace(/\/$/, '')}/${path}`, this.#base);
     let lastProblem = '';
     for (let attempt = 0; attempt < this.#retry.attempts; attempt += 1) {
@@ -96,7 +111,7 @@ export class ApiClient {
           method,
           dispatcher: this.#agent,
           headers: {
-            'content-type': 'application/json',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
             'user-agent': `coherence-cli/${VERSION}`,
             ...(this.#apiKey ? { 'x-api-key': this.#apiKey } : {}),
           },
@@ -107,7 +122,7 @@ export class ApiClient {
         const text = await response.body.text();
         if (response.statusCode >= 200 && response.statusCode < 300) return JSON.parse(text);
         const message = errorMessage(text) ?? `HTTP ${response.statusCode}`;
-        if (!isRetryableStatus(response.statusCode)) throw new ApiRefusedError(response.statusCode, message);
+        if (!isRetryableStatus(response.statusCode)) throw new ApiRefusedError(response.statusCode, message, errorFields(text));
         lastProblem = `${response.statusCode} ${message}`;
         retryAfter = parseRetryAfter(response.headers['retry-after']);
       } catch (error) {
@@ -117,6 +132,15 @@ export class ApiClient {
       if (attempt + 1 < this.#retry.attempts) await sleep(retryDelayMs(this.#retry, attempt, retryAfter));
     }
     throw new ApiUnavailableError(`${lastProblem} (after ${this.#retry.attempts} attempts)`);
+  }
+}
+
+function errorFields(text: string): Array<{ field: string; message: string }> {
+  try {
+    const fields = (JSON.parse(text) as { error?: { fields?: unknown } }).error?.fields;
+    return Array.isArray(fields) ? fields.filter((field) => typeof field?.field === 'string' && typeof field?.message === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

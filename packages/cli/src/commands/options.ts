@@ -3,6 +3,8 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { invalidGlob, isValidRepositoryName, parseShard, type Shard } from '@coherence/core';
+import { errors } from '../errors.js';
+import { registerSecret } from '../report-error.js';
 
 export const DEFAULT_DB = join('.coherence', 'coherence.db');
 export const DEFAULT_SPOOL = join('.coherence', 'spool.ndjson');
@@ -56,4 +58,32 @@ export function shard(value: string): Shard {
   const parsed = parseShard(value);
   if (!parsed.ok) throw new InvalidArgumentError(parsed.problem);
   return parsed.shard;
+}
+
+export interface ApiTarget {
+  url: string;
+  apiKey?: string;
+}
+
+/**
+ * --api-url, else $COHERENCE_API_URL (when useEnvironment), with --api-key or $COHERENCE_API_KEY;
+ * undefined when no API is named. The key is registered as a secret, so it is never printed.
+ */
+export function apiTarget(options: { apiUrl?: string; apiKey?: string }, useEnvironment = true): ApiTarget | undefined {
+  const url = options.apiUrl ?? (useEnvironment ? nonEmpty(process.env.COHERENCE_API_URL) : undefined);
+  if (url === undefined) return undefined;
+  if (options.apiUrl === undefined) {
+    try {
+      httpUrl(url);
+    } catch {
+      throw errors.badOption('COHERENCE_API_URL', 'expected an http:// or https:// URL');
+    }
+  }
+  const apiKey = options.apiKey ?? nonEmpty(process.env.COHERENCE_API_KEY);
+  registerSecret(apiKey);
+  return apiKey === undefined ? { url } : { url, apiKey };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

@@ -13,8 +13,7 @@ import { openSqliteSink } from '../sinks/sqlite-sink.js';
 import { trackHistory, type TrackOptions } from '../track/track-history.js';
 import { totalsOf, trackRepositories } from '../track/track-repositories.js';
 import { errors } from '../errors.js';
-import { registerSecret } from '../report-error.js';
-import { collect, collectGlob, databasePath, httpUrl, positiveInteger, repositoryName, shard, spoolPath } from './options.js';
+import { apiTarget, collect, collectGlob, databasePath, httpUrl, positiveInteger, repositoryName, shard, spoolPath } from './options.js';
 
 export interface TrackCommandOptions {
   /** Each --repo given; none means the current directory (unless --repos-in). */
@@ -144,24 +143,11 @@ async function trackMany(options: TrackCommandOptions, repositories: readonly Fo
 
 async function openSink(options: TrackCommandOptions): Promise<ContributionSink> {
   if (options.dryRun) return new DryRunSink();
-  const apiUrl = options.apiUrl ?? nonEmpty(process.env.COHERENCE_API_URL);
-  if (apiUrl === undefined) return openSqliteSink(databasePath(options.db));
-  if (options.apiUrl === undefined) {
-    try {
-      httpUrl(apiUrl);
-    } catch {
-      throw errors.badOption('COHERENCE_API_URL', 'expected an http:// or https:// URL');
-    }
-  }
-  const apiKey = options.apiKey ?? nonEmpty(process.env.COHERENCE_API_KEY);
-  registerSecret(apiKey);
+  const api = apiTarget(options);
+  if (api === undefined) return openSqliteSink(databasePath(options.db));
   // Loaded on demand, so local runs never load the HTTP client.
   const { ApiSink } = await import('../sinks/api-sink.js');
-  return new ApiSink({ url: apiUrl, ...(apiKey === undefined ? {} : { apiKey }), spoolPath: spoolPath(options.spool) });
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
+  return new ApiSink({ ...api, spoolPath: spoolPath(options.spool) });
 }
 
 /** Peak resident memory of this process (git's own processes are not included). */
