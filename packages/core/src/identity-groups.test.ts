@@ -54,6 +54,15 @@ describe('identityCandidates', () => {
     ).toEqual([]);
   });
 
+  it('does not join a login to a local part that people of different names share', () => {
+    const groups = identityCandidates([
+      { email: '9+ann@users.noreply.github.com', name: 'ann', contributions: 1 },
+      { email: 'ann@lee.example', name: 'Ann Lee', contributions: 1 },
+      { email: 'ann@smith.example', name: 'Ann Smith', contributions: 1 },
+    ]);
+    expect(groups).toEqual([]);
+  });
+
   it('joins addresses a .mailmap joins', () => {
     const groups = identityCandidates(
       [

@@ -144,8 +144,12 @@ export function identityCandidates(addresses: readonly KnownAddress[], options: 
   for (const [login, group] of byLogin) {
     if (login.length < MIN_LOGIN_MATCH_LENGTH) continue;
     for (const other of group.slice(1)) join('noreply_login', group[0]!, other, login);
-    for (const other of byLocalPart.get(login) ?? []) join('noreply_login', group[0]!, other, login);
     for (const other of byCompactName.get(login) ?? []) join('noreply_login', group[0]!, other, login);
+    // A local part such as "ann" may belong to several people: when the addresses it matches carry
+    // different names, the login says nothing about which of them it is.
+    const byLocal = byLocalPart.get(login) ?? [];
+    const names = new Set(byLocal.map((email) => normalizeName(known.get(email)!.name)).filter((name) => name !== '' && compact(name) !== login));
+    if (names.size <= 1) for (const other of byLocal) join('noreply_login', group[0]!, other, login);
   }
   for (const line of options.mailmap ?? []) {
     if (known.has(line.alias) && known.has(line.primary)) join('mailmap', line.primary, line.alias, line.primary);
