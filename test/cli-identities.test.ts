@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type GitFixture } from './support/git-fixture.js';
 import { expectOneLineError, runCli } from './support/cli.js';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
-import { STORE_KINDS, kindTitle, readJson, type StoreHandle } from '../packages/api/test/harness.js';
+import type { ServerProcess } from './support/server-process.js';
+import { API_BACKENDS, type RunningBackend } from './support/api-backends.js';
+import { readJson } from '../packages/api/test/harness.js';
 
 const ANN_OLD = { name: 'Ann Lee', email: 'ann@old.example' };
 const ANN_NEW = { name: 'Ann Lee', email: 'Ann@New.example' };
@@ -163,25 +164,15 @@ describe('coherence identities on a SQLite file', () => {
   });
 });
 
-const SERVERS = [
-  { name: 'sqlite', skipReason: undefined as string | undefined, kind: undefined },
-  ...STORE_KINDS.filter((kind) => kind.name === 'postgres').map((kind) => ({ name: kind.name, skipReason: kind.skipReason, kind })),
-];
-
-for (const backend of SERVERS) {
-  const title = backend.kind ? kindTitle(backend.kind, 'coherence identities through the API') : 'coherence identities through the API [sqlite]';
-  describe.skipIf(backend.skipReason !== undefined)(title, () => {
-    let handle: StoreHandle | undefined;
+for (const backend of API_BACKENDS) {
+  describe.skipIf(backend.skipReason !== undefined)(backend.title('coherence identities through the API'), () => {
+    let running: RunningBackend;
     let server: ServerProcess;
     let local: any[];
 
     beforeAll(async () => {
-      const db = join(workDir, `api-${backend.name}.db`);
-      handle = await backend.kind?.open();
-      server = await startServerProcess(['--db', db], {
-        COHERENCE_API_KEYS: API_KEY,
-        ...(handle?.env.databaseUrl === undefined ? {} : { DATABASE_URL: handle.env.databaseUrl }),
-      });
+      running = await backend.start(workDir, API_KEY);
+      server = running.server;
       await cli(['track', '--repo', repo.dir, '--api-url', server.url, '--api-key', API_KEY, '--repository', 'identities', '--spool', join(workDir, `spool-${backend.name}.ndjson`), '--json']);
       const localDb = join(workDir, `api-local-${backend.name}.db`);
       await cli(['track', '--repo', repo.dir, '--db', localDb, '--repository', 'identities', '--json']);
@@ -189,8 +180,7 @@ for (const backend of SERVERS) {
       local = await report(localDb);
     });
     afterAll(async () => {
-      await server?.kill();
-      await handle?.dispose();
+      await running?.stop();
     });
 
     const topContributors = async () => (await readJson(await fetch(`${server.url}/api/stats`))).top_contributors;

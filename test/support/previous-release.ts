@@ -2,31 +2,10 @@
 // the same figures and provenance, scored with core's frozen previous rules.
 
 import Database from 'better-sqlite3';
-import { coherenceScoreV1, estimateCostV1, splitCents, type ContributionMeta, type ContributionRecord } from '../../packages/core/src/index.js';
-
-export interface PreviousScores {
-  costCents: number;
-  coherence: number;
-  meta: ContributionMeta;
-}
-
-/** A row's cost share, coherence and meta as the previous release computed them from the same figures. */
-export function previousReleaseScores(meta: ContributionMeta): PreviousScores {
-  const cost = estimateCostV1({ filesChanged: meta.cost.counted_files, linesAdded: meta.cost.counted_lines_added });
-  const coherence = coherenceScoreV1({ filesChanged: meta.files_changed, linesAdded: meta.lines_added });
-  return {
-    costCents: splitCents(cost.cents, meta.cost.credited)[meta.cost.share_index]!,
-    coherence: coherence.score,
-    meta: {
-      ...meta,
-      cost: { ...meta.cost, version: cost.version, commit_cents: cost.cents, clamped: null } as never,
-      coherence: coherence as never,
-    },
-  };
-}
+import { previousModelScores, type ContributionRecord } from '../../packages/core/src/index.js';
 
 export function asPreviousRelease(record: ContributionRecord): ContributionRecord {
-  return { ...record, ...previousReleaseScores(record.meta) };
+  return { ...record, ...previousModelScores(record.meta) };
 }
 
 /** Rewrites every row of a SQLite file as the previous release stored it, the repositories' totals with them. */
@@ -37,7 +16,7 @@ export function rewriteAsPreviousRelease(path: string): void {
       const rows = db.prepare('SELECT id, meta FROM contributions').all() as Array<{ id: string; meta: string }>;
       const update = db.prepare('UPDATE contributions SET cost_cents = ?, coherence_score = ?, meta = ? WHERE id = ?');
       for (const row of rows) {
-        const previous = previousReleaseScores(JSON.parse(row.meta));
+        const previous = previousModelScores(JSON.parse(row.meta));
         update.run(previous.costCents, previous.coherence, JSON.stringify(previous.meta), row.id);
       }
       db.exec('UPDATE assets SET total_cost_cents = (SELECT COALESCE(SUM(cost_cents), 0) FROM contributions c WHERE c.asset_id = assets.id)');

@@ -3,7 +3,8 @@
 // not know, such as a newer release's). Frozen copies on purpose: the live rules may change, these never.
 
 import type { CoherenceComponent, CoherenceInput } from './coherence.js';
-import type { CostInput } from './cost.js';
+import { splitCents, type CostInput } from './cost.js';
+import type { ContributionMeta } from './contribution.js';
 
 /** Cost `v1`: the same linear formula as today, without the [0.05, 10.00] clamp. */
 export const COST_ESTIMATOR_V1 = 'v1';
@@ -43,4 +44,22 @@ export function coherenceScoreV1(input: Pick<CoherenceInput, 'filesChanged' | 'l
   parts.push({ rule: size[0], points: size[1] / 100 });
   hundredths += size[1];
   return { score: Math.min(100, Math.max(0, hundredths)) / 100, version: COHERENCE_V1, breakdown: parts };
+}
+
+/**
+ * A row as a release on the previous versions stored it, from the same figures: its share of the v1
+ * cost, its v1 coherence, and meta naming v1. For tests and benchmarks of rescoring.
+ */
+export function previousModelScores(meta: ContributionMeta): { costCents: number; coherence: number; meta: ContributionMeta } {
+  const cost = estimateCostV1({ filesChanged: meta.cost.counted_files, linesAdded: meta.cost.counted_lines_added });
+  const coherence = coherenceScoreV1({ filesChanged: meta.files_changed, linesAdded: meta.lines_added });
+  return {
+    costCents: splitCents(cost.cents, meta.cost.credited)[meta.cost.share_index]!,
+    coherence: coherence.score,
+    meta: {
+      ...meta,
+      cost: { ...meta.cost, version: cost.version, commit_cents: cost.cents, clamped: null },
+      coherence,
+    } as unknown as ContributionMeta,
+  };
 }

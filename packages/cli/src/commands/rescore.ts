@@ -38,6 +38,8 @@ export function registerRescore(program: Command): void {
 }
 
 export async function runRescore(options: RescoreOptions): Promise<number> {
+  const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const target = await openStoreTarget(options);
   const limit = chunkRows(target.label.startsWith('sqlite:') ? SQLITE_CHUNK_ROWS : API_CHUNK_ROWS);
   let total: Omit<RescoreChunk, 'next'>;
@@ -54,6 +56,9 @@ export async function runRescore(options: RescoreOptions): Promise<number> {
     skipped: total.skipped,
     cost_cents_change: total.cost_cents_change,
     cost_change: signed(total.cost_cents_change),
+    elapsed_ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+    // This process's own CPU time: on a busy machine, closer to what the work costs than the wall time.
+    cpu_ms: Math.round((process.cpuUsage(cpuBefore).user + process.cpuUsage(cpuBefore).system) / 1000),
   };
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
