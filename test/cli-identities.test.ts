@@ -118,9 +118,9 @@ describe('coherence identities on a SQLite file', () => {
       expect(expectOneLineError(chained)).toBe(
         'coherence: ann@old.example is merged into ann@new.example: name ann@new.example as the primary, or unmerge ann@old.example first',
       );
-      const typo = await runCli(['identities', 'merge', 'ann@new.example', 'not-an-address', '--db', db]);
+      const typo = await runCli(['identities', 'merge', 'ann@new.example', 'ann@new example', '--db', db]);
       expect(typo.code).toBe(2);
-      expect(expectOneLineError(typo)).toContain('"not-an-address" is not an email address');
+      expect(expectOneLineError(typo)).toContain('"ann@new example" is not an address');
       const missing = await runCli(['identities', '--db', join(workDir, 'missing.db')]);
       expect(missing.code).toBe(1);
       expectOneLineError(missing);

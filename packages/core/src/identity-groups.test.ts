@@ -103,7 +103,8 @@ describe('planMerge', () => {
     expect(planMerge(links, 'c@x.example', ['b@x.example'])).toMatchObject({ ok: false, field: 'aliases', message: expect.stringContaining('unmerge it first') });
     expect(planMerge(links, 'c@x.example', ['C@x.example'])).toMatchObject({ ok: false, field: 'aliases' });
     expect(planMerge(links, 'not an address', ['c@x.example'])).toMatchObject({ ok: false, field: 'primary' });
-    expect(planMerge(links, 'c@x.example', ['nope'])).toMatchObject({ ok: false, field: 'aliases' });
+    expect(planMerge(links, 'c@x.example', ['root'])).toMatchObject({ ok: true, merged: ['root'] });
+    expect(planMerge(links, 'c@x.example', ['<nope>'])).toMatchObject({ ok: false, field: 'aliases' });
     expect(planMerge(links, 'c@x.example', [])).toMatchObject({ ok: false, field: 'aliases' });
   });
 
@@ -130,7 +131,7 @@ describe('planUnmerge', () => {
       notMerged: ['a@x.example', 'z@x.example'],
       primaries: ['a@x.example'],
     });
-    expect(planUnmerge(links, ['bad'])).toMatchObject({ ok: false, field: 'aliases' });
+    expect(planUnmerge(links, ['b a d'])).toMatchObject({ ok: false, field: 'aliases' });
   });
 });
 

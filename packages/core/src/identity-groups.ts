@@ -3,7 +3,7 @@
 // A merge links an alias address to a primary address; links are one level deep (a primary is never an
 // alias), so resolving an address is a single lookup and cycles cannot exist.
 
-import { githubLoginFromEmail, normalizeEmail } from './identity.js';
+import { githubLoginFromEmail, isGitAddress, normalizeEmail } from './identity.js';
 
 /** An address as the store knows it: the name recorded with it and how many contributions it has. */
 export interface KnownAddress {
@@ -55,7 +55,6 @@ const GENERIC_NAMES = new Set(['unknown', 'root', 'user', 'admin', 'administrato
 // Local parts that many different people use: a login matching one of them proves nothing.
 const GENERIC_LOCAL_PARTS = new Set(['info', 'admin', 'dev', 'me', 'mail', 'contact', 'hello', 'git', 'github', 'noreply', 'no-reply', 'root', 'user', 'support', 'team', 'office']);
 const MIN_LOGIN_MATCH_LENGTH = 3;
-const EMAIL = /^[^\s<>@]+@[^\s<>@]+$/;
 
 /** "  Ånn   LEE-Smith " → "ann lee smith": accents, case, punctuation and spacing do not tell people apart. */
 export function normalizeName(name: string): string {
@@ -72,10 +71,13 @@ function compact(text: string): string {
   return normalizeName(text).replace(/ /g, '');
 }
 
-/** An address a person could commit under, normalised; undefined when it is not one. */
+/**
+ * An address a person could commit under, normalised; undefined when it is not one. As everywhere, an
+ * address git records without a domain ("root") counts; one with spaces inside is taken for a typo.
+ */
 export function parseIdentityAddress(text: string): string | undefined {
   const email = normalizeEmail(text);
-  return EMAIL.test(email) ? email : undefined;
+  return email !== '' && !/\s/.test(email) && isGitAddress(email) ? email : undefined;
 }
 
 /**
@@ -206,12 +208,12 @@ export interface MergePlan {
  */
 export function planMerge(links: readonly IdentityLink[], primaryText: string, aliasTexts: readonly string[]): MergePlan | MergeRefusal {
   const primary = parseIdentityAddress(primaryText);
-  if (primary === undefined) return { ok: false, field: 'primary', message: `"${primaryText}" is not an email address` };
+  if (primary === undefined) return { ok: false, field: 'primary', message: `"${primaryText}" is not an address` };
   if (aliasTexts.length === 0) return { ok: false, field: 'aliases', message: 'name at least one address to merge' };
   const aliases: string[] = [];
   for (const text of aliasTexts) {
     const alias = parseIdentityAddress(text);
-    if (alias === undefined) return { ok: false, field: 'aliases', message: `"${text}" is not an email address` };
+    if (alias === undefined) return { ok: false, field: 'aliases', message: `"${text}" is not an address` };
     if (alias === primary) return { ok: false, field: 'aliases', message: `${alias} is the primary; it cannot be its own alias` };
     if (!aliases.includes(alias)) aliases.push(alias);
   }
@@ -253,7 +255,7 @@ export function planUnmerge(links: readonly IdentityLink[], aliasTexts: readonly
   const plan: UnmergePlan = { ok: true, unmerged: [], notMerged: [], primaries: [] };
   for (const text of aliasTexts) {
     const alias = parseIdentityAddress(text);
-    if (alias === undefined) return { ok: false, field: 'aliases', message: `"${text}" is not an email address` };
+    if (alias === undefined) return { ok: false, field: 'aliases', message: `"${text}" is not an address` };
     const primary = primaryOf.get(alias);
     if (primary !== undefined) {
       if (!plan.unmerged.some((link) => link.alias === alias)) plan.unmerged.push({ alias, primary });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { contributionsForCommit } from './contribution.js';
 import { asPreviousRelease } from '../../../test/support/previous-release.js';
-import { COHERENCE_V1, COST_ESTIMATOR_V1 } from './previous-models.js';
-import { isCurrentModel, rescoreContribution } from './rescore.js';
+import { COHERENCE_V1, coherenceScoreV2Signals, COST_ESTIMATOR_V1 } from './previous-models.js';
+import { isCurrentModel, rescoreContribution, type RescoreEntry } from './rescore.js';
 import type { GitCommit } from './types.js';
 
 const commit: GitCommit = {
@@ -46,6 +46,18 @@ describe('rescoreContribution', () => {
     });
     const shares = old.map((row) => (rescoreContribution(row, 'now') as { costCents: number }).costCents);
     expect(shares.reduce((sum, cents) => sum + cents, 0)).toBe(fresh[0]!.meta.cost.commit_cents);
+  });
+
+  it('moves rows of coherence v2_signals too, leaving their cost as it is', () => {
+    const fresh = contributionsForCommit({ ...commit, files: [{ path: 'old.ts', linesAdded: 0, linesDeleted: 40, binary: false }] }, 'octo/repo');
+    fresh.forEach((record) => {
+      const coherence = coherenceScoreV2Signals({ filesChanged: 1, linesAdded: 0, linesDeleted: 40, hasTests: false, hasDocs: false });
+      const stored = { costCents: record.costCents, coherence: coherence.score, meta: { ...record.meta, coherence } };
+      const result = rescoreContribution(stored, 'now');
+      if (result.status !== 'rescored') throw new Error(result.status);
+      expect({ cost: result.costCents, coherence: result.coherence }).toEqual({ cost: record.costCents, coherence: record.coherence });
+      expect((result.meta.rescores as RescoreEntry[])[0]!.coherence).toEqual({ version: 'v2_signals', score: coherence.score });
+    });
   });
 
   it('leaves rows of unknown (newer) versions and rows without figures alone', () => {

@@ -73,21 +73,20 @@ export async function unmergeIdentities(q: Queryable, aliases: readonly string[]
 
 interface RescoreRow {
   id: string;
-  asset_id: string;
   cost_cents: number;
   coherence_score: number;
   meta: unknown;
 }
 
 /**
- * One chunk of rows not at the current model versions, in id order, locked, rescored and written back
- * with their repositories' totals in the caller's transaction. A concurrent rescore waits for the locks
- * and then finds those rows current, so no change is ever counted twice.
+ * One chunk of rows not at the current model versions, in id order, locked, rescored and written back in
+ * the caller's transaction; the totals trigger (migration 4) records the cost changes as deltas in the
+ * same transaction. A concurrent rescore waits for the locks and then finds those rows current.
  */
 export async function rescoreChunk(q: Queryable, request: RescoreRequest): Promise<RescoreChunk> {
   const at = request.at ?? new Date().toISOString();
   const { rows } = await q.query<RescoreRow>(
-    `SELECT id, asset_id, cost_cents, coherence_score, meta FROM contributions
+    `SELECT id, cost_cents, coherence_score, meta FROM contributions
      WHERE ($1::text IS NULL OR id > $1)
        AND (meta->'cost'->>'version' IS DISTINCT FROM $2 OR meta->'coherence'->>'version' IS DISTINCT FROM $3)
      ORDER BY id LIMIT $4 FOR UPDATE`,
@@ -95,27 +94,19 @@ export async function rescoreChunk(q: Queryable, request: RescoreRequest): Promi
   );
   const chunk: RescoreChunk = { examined: rows.length, rescored: 0, skipped: 0, cost_cents_change: 0, next: null };
   const updates: Array<{ id: string; cost_cents: number; coherence_score: number; meta: unknown }> = [];
-  const change = new Map<string, number>();
   for (const row of rows) {
     const result = rescoreContribution({ costCents: row.cost_cents, coherence: row.coherence_score, meta: row.meta }, at);
     if (result.status === 'skipped') chunk.skipped += 1;
     if (result.status !== 'rescored') continue;
     updates.push({ id: row.id, cost_cents: result.costCents, coherence_score: result.coherence, meta: result.meta });
-    const delta = result.costCents - row.cost_cents;
-    if (delta !== 0) change.set(row.asset_id, (change.get(row.asset_id) ?? 0) + delta);
-    chunk.cost_cents_change += delta;
+    chunk.cost_cents_change += result.costCents - row.cost_cents;
   }
   if (updates.length > 0) {
     await q.query(
-      `WITH rescored AS (
-         UPDATE contributions c SET cost_cents = t.cost_cents, coherence_score = t.coherence_score, meta = t.meta
-         FROM json_to_recordset($1::json) AS t (id text, cost_cents bigint, coherence_score numeric, meta jsonb)
-         WHERE c.id = t.id
-       )
-       UPDATE assets SET total_cost_cents = assets.total_cost_cents + d.delta
-       FROM json_to_recordset($2::json) AS d (asset_id text, delta bigint)
-       WHERE assets.id = d.asset_id`,
-      [JSON.stringify(updates), JSON.stringify([...change].map(([asset_id, delta]) => ({ asset_id, delta })))],
+      `UPDATE contributions c SET cost_cents = t.cost_cents, coherence_score = t.coherence_score, meta = t.meta
+       FROM json_to_recordset($1::json) AS t (id text, cost_cents bigint, coherence_score numeric, meta jsonb)
+       WHERE c.id = t.id`,
+      [JSON.stringify(updates)],
     );
     chunk.rescored = updates.length;
   }

@@ -93,7 +93,6 @@ export function unmergeIdentities(db: Database.Database, aliases: readonly strin
 
 type RescoreRow = [
   rowid: number,
-  assetId: string,
   costCents: number,
   coherence: number,
   filesChanged: unknown,
@@ -107,8 +106,10 @@ type RescoreRow = [
 ];
 
 /**
- * One chunk of rows not at the current model versions, in rowid order, rescored in one transaction
- * with their repositories' totals, so totals equal their sums after every chunk (and after a kill).
+ * One chunk of rows not at the current model versions, in rowid order, rescored in one transaction.
+ * The totals triggers (migration 4) move the repositories' totals in the same transaction, so totals
+ * equal their sums after every chunk (and after a kill); rows whose cost stays leave cost_cents out of
+ * the update, so no trigger runs for them.
  * Only the parts of meta the rule reads are read, and only the parts it changes are written (json_set):
  * parsing and writing whole meta documents in JavaScript cost several times more.
  */
@@ -118,7 +119,7 @@ export function rescoreChunk(db: Database.Database, request: RescoreRequest): Re
   const at = request.at ?? new Date().toISOString();
   const select = db
     .prepare(
-      `SELECT rowid, asset_id, cost_cents, coherence_score, json_extract(meta, '$.files_changed'), json_extract(meta, '$.lines_added'),
+      `SELECT rowid, cost_cents, coherence_score, json_extract(meta, '$.files_changed'), json_extract(meta, '$.lines_added'),
          json_extract(meta, '$.lines_deleted'), json_extract(meta, '$.has_tests'), json_extract(meta, '$.has_docs'),
          json_extract(meta, '$.cost'), json_extract(meta, '$.coherence.version'), json_extract(meta, '$.rescores')
        FROM contributions
@@ -126,19 +127,15 @@ export function rescoreChunk(db: Database.Database, request: RescoreRequest): Re
        ORDER BY rowid LIMIT ?`,
     )
     .raw(true);
-  const update = db.prepare(
-    `UPDATE contributions SET cost_cents = ?, coherence_score = ?,
-       meta = json_set(meta, '$.cost', json(?), '$.coherence', json(?), '$.rescores', json(?))
-     WHERE rowid = ?`,
-  );
-  const addToTotal = db.prepare('UPDATE assets SET total_cost_cents = total_cost_cents + ? WHERE id = ?');
+  const setMeta = `meta = json_set(meta, '$.cost', json(@cost), '$.coherence', json(@coherence), '$.rescores', json(@rescores))`;
+  const updateCost = db.prepare(`UPDATE contributions SET cost_cents = @cents, coherence_score = @score, ${setMeta} WHERE rowid = @rowid`);
+  const updateScore = db.prepare(`UPDATE contributions SET coherence_score = @score, ${setMeta} WHERE rowid = @rowid`);
   return db
     .transaction((): RescoreChunk => {
       const rows = select.all(after, COST_ESTIMATOR_VERSION, COHERENCE_VERSION, request.limit) as RescoreRow[];
       const chunk: RescoreChunk = { examined: rows.length, rescored: 0, skipped: 0, cost_cents_change: 0, next: null };
-      const change = new Map<string, number>();
       for (const row of rows) {
-        const [rowid, assetId, costCents, coherence, filesChanged, linesAdded, linesDeleted, hasTests, hasDocs, cost, coherenceVersion, rescores] = row;
+        const [rowid, costCents, coherence, filesChanged, linesAdded, linesDeleted, hasTests, hasDocs, cost, coherenceVersion, rescores] = row;
         const meta = {
           files_changed: filesChanged,
           lines_added: linesAdded,
@@ -154,13 +151,12 @@ export function rescoreChunk(db: Database.Database, request: RescoreRequest): Re
         if (result.status === 'skipped') chunk.skipped += 1;
         if (result.status !== 'rescored') continue;
         const { cost: newCost, coherence: newCoherence, rescores: history } = result.meta;
-        update.run(result.costCents, result.coherence, JSON.stringify(newCost), JSON.stringify(newCoherence), JSON.stringify(history), rowid);
+        const values = { rowid, score: result.coherence, cost: JSON.stringify(newCost), coherence: JSON.stringify(newCoherence), rescores: JSON.stringify(history) };
+        if (result.costCents === costCents) updateScore.run(values);
+        else updateCost.run({ ...values, cents: result.costCents });
         chunk.rescored += 1;
-        const delta = result.costCents - costCents;
-        if (delta !== 0) change.set(assetId, (change.get(assetId) ?? 0) + delta);
-        chunk.cost_cents_change += delta;
+        chunk.cost_cents_change += result.costCents - costCents;
       }
-      for (const [assetId, delta] of change) addToTotal.run(delta, assetId);
       if (rows.length === request.limit) chunk.next = String(rows[rows.length - 1]![0]);
       return chunk;
     })

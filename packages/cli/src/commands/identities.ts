@@ -133,7 +133,7 @@ function renderCandidates(candidates: readonly IdentityCandidate[], overview: Id
 function addresses(texts: readonly string[], what: string): string[] {
   return texts.map((text) => {
     const address = parseIdentityAddress(text);
-    if (address === undefined) throw errors.badOption(what, `"${text}" is not an email address`);
+    if (address === undefined) throw errors.badOption(what, `"${text}" is not an address`);
     return address;
   });
 }
