@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contributionsForCommit, previousModelScores, type GitCommit } from '../packages/core/src/index.js';
+import { COHERENCE_VERSION, COST_ESTIMATOR_VERSION, contributionsForCommit, previousModelScores, type GitCommit } from '../packages/core/src/index.js';
 import { openSqliteStore } from '../packages/api/src/index.js';
 import { hashFor, queryPostgres, readJson } from '../packages/api/test/harness.js';
 import { API_BACKENDS, type RunningBackend } from './support/api-backends.js';
@@ -76,7 +76,7 @@ describe('coherence rescore on a SQLite file', () => {
 
     const first = JSON.parse((await cli(['rescore', '--db', db, '--json'], { COHERENCE_RESCORE_ROWS: '2' })).stdout);
     const change = freshRows.reduce((sum, row) => sum + row.cost_cents, 0) - oldRows.reduce((sum, row) => sum + row.cost_cents, 0);
-    expect(first).toMatchObject({ rescored: freshRows.length, skipped: 0, cost_cents_change: change, cost_version: 'v2_normalized', coherence_version: 'v2_signals' });
+    expect(first).toMatchObject({ rescored: freshRows.length, skipped: 0, cost_cents_change: change, cost_version: COST_ESTIMATOR_VERSION, coherence_version: COHERENCE_VERSION });
     expect(first.target).toBe(`sqlite:${db}`);
 
     const rescored = readContributions(db);
@@ -137,7 +137,7 @@ describe('coherence rescore on a SQLite file', () => {
     const env = { COHERENCE_RESCORE_ROWS: '100' };
     const firstRowDone = () =>
       queryOne<{ version: string }>(interrupted, `SELECT json_extract(meta, '$.coherence.version') AS version FROM contributions WHERE rowid = 1`).version ===
-      'v2_signals';
+      COHERENCE_VERSION;
     const killed = await runCli(['rescore', '--db', interrupted, '--json'], {
       env,
       onSpawn: (child) => {
@@ -151,7 +151,7 @@ describe('coherence rescore on a SQLite file', () => {
       },
     });
     expect(killed.signal).toBe('SIGKILL');
-    const done = queryOne<{ n: number }>(interrupted, `SELECT COUNT(*) AS n FROM contributions WHERE json_extract(meta, '$.coherence.version') = 'v2_signals'`).n;
+    const done = queryOne<{ n: number }>(interrupted, `SELECT COUNT(*) AS n FROM contributions WHERE json_extract(meta, '$.coherence.version') = ?`, COHERENCE_VERSION).n;
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(total);
     // Totals equal their sums after every chunk, a kill included.
@@ -180,7 +180,7 @@ for (const backend of API_BACKENDS) {
       await running?.stop();
     });
 
-    /** Rewrites the server's rows as the previous release stored them, totals with them. */
+    /** Rewrites the server's rows as the previous release stored them (the totals trigger moves the totals). */
     async function rewriteServerRows(): Promise<void> {
       const url = running.databaseUrl;
       if (url === undefined) return rewriteAsPreviousRelease(running.sqlitePath);
@@ -193,8 +193,7 @@ for (const backend of API_BACKENDS) {
       await queryPostgres(
         url,
         `UPDATE contributions c SET cost_cents = t.cost_cents, coherence_score = t.coherence_score, meta = t.meta
-         FROM json_to_recordset('${json}'::json) AS t (id text, cost_cents bigint, coherence_score numeric, meta jsonb) WHERE c.id = t.id;
-         UPDATE assets SET total_cost_cents = (SELECT COALESCE(SUM(cost_cents), 0) FROM contributions c WHERE c.asset_id = assets.id);`,
+         FROM json_to_recordset('${json}'::json) AS t (id text, cost_cents bigint, coherence_score numeric, meta jsonb) WHERE c.id = t.id`,
       );
     }
 

@@ -8,7 +8,7 @@ export function asPreviousRelease(record: ContributionRecord): ContributionRecor
   return { ...record, ...previousModelScores(record.meta) };
 }
 
-/** Rewrites every row of a SQLite file as the previous release stored it, the repositories' totals with them. */
+/** Rewrites every row of a SQLite file as the previous release stored it (the totals triggers move the totals). */
 export function rewriteAsPreviousRelease(path: string): void {
   const db = new Database(path);
   try {
@@ -19,7 +19,6 @@ export function rewriteAsPreviousRelease(path: string): void {
         const previous = previousModelScores(JSON.parse(row.meta));
         update.run(previous.costCents, previous.coherence, JSON.stringify(previous.meta), row.id);
       }
-      db.exec('UPDATE assets SET total_cost_cents = (SELECT COALESCE(SUM(cost_cents), 0) FROM contributions c WHERE c.asset_id = assets.id)');
     })();
   } finally {
     db.close();
