@@ -52,7 +52,8 @@ export async function mergeIdentities(q: Queryable, primary: string, aliases: re
   );
   const { rowCount } = await q.query('SELECT 1 FROM contributors WHERE email = $1', [plan.primary]);
   if (rowCount === 0) {
-    // The person is listed and reported under the primary, so it gets a contributor row of its own.
+    // The person is listed and reported under the primary, so it gets a contributor row of its own;
+    // with no name time, the name on the primary's first commit replaces this one.
     const known = new Map((await readIdentities(q)).addresses.map((address) => [address.email, address]));
     const login = githubLoginFromEmail(plan.primary);
     await q.query(
