@@ -102,6 +102,18 @@ for (const kind of STORE_KINDS) {
       const stats = await store.stats({});
       expect(stats.top_contributors.map((row) => row.key).sort()).toEqual(['ann@new.example', 'asmith@example.org']);
 
+      // The dashboard's figures too: one person, and two people in the repository.
+      const insight = await store.insight({}, 3);
+      expect(insight.people.map((person) => person.email).sort()).toEqual(['ann@new.example', 'asmith@example.org']);
+      expect(insight.people.find((person) => person.email === 'ann@new.example')).toMatchObject({
+        name: 'Ann Lee',
+        commits: ann.commits,
+        lines_added: ann.lines_added,
+        cost_cents: ann.cost_cents,
+      });
+      expect(insight.repositories).toEqual([expect.objectContaining({ repository: 'octo/hello', contributors: 2 })]);
+      expect((await store.insight({ contributorEmail: ANN_NOREPLY.email }, 3)).people.map((person) => person.email)).toEqual(['ann@new.example']);
+
       // Rows keep the address they were recorded under; filters by any address reach the whole person.
       const byAlias = await store.listContributions({ contributorEmail: 'ann@old.example' }, { limit: 100 });
       expect(byAlias.items).toHaveLength(5);
@@ -132,6 +144,8 @@ for (const kind of STORE_KINDS) {
       expect(ann).toMatchObject({ key: 'ann@new.example', commits: 2, contributions: 3, lines_added: 50 });
       const [day] = await store.report({}, 'day');
       expect(day!.cost_cents).toBe(ann!.cost_cents);
+      const [person] = (await store.insight({}, 1)).people;
+      expect(person).toMatchObject({ email: 'ann@new.example', commits: 2, lines_added: 50, cost_cents: ann!.cost_cents });
     });
 
     it('applies a merge to an address first seen after it, and gives an unseen primary a name', async () => {

@@ -29,6 +29,12 @@ export interface Rollup {
 
 const DAY_MS = 86_400_000;
 
+function addNew(set: Set<string>, value: string): boolean {
+  if (set.has(value)) return false;
+  set.add(value);
+  return true;
+}
+
 /** The Monday (UTC) of the week a UTC ISO time falls in, YYYY-MM-DD. */
 export function weekOf(timestamp: string): string {
   const day = Date.parse(`${timestamp.slice(0, 10)}T00:00:00Z`);
@@ -36,12 +42,26 @@ export function weekOf(timestamp: string): string {
   return new Date(day - sinceMonday * DAY_MS).toISOString().slice(0, 10);
 }
 
-export function rollUp(rows: Iterable<InsightRow>, assetName: (id: string) => string): Rollup {
+/**
+ * How contributor ids count as people: `personOf` gives the key a contributor id counts under (merged
+ * addresses share their primary's), `merged` says whether that person has several addresses, whose
+ * rows on one commit must count once (as report() counts them).
+ */
+export interface People {
+  personOf(contributorId: string): string;
+  merged(person: string): boolean;
+}
+
+const EACH_ID_A_PERSON: People = { personOf: (id) => id, merged: () => false };
+
+export function rollUp(rows: Iterable<InsightRow>, assetName: (id: string) => string, identities: People = EACH_ID_A_PERSON): Rollup {
   const commits = new Map<string, CommitFigures>();
+  const mergedCommits = new Set<string>();
   const people = new Map<string, Omit<InsightPerson, 'email' | 'name'>>();
   const assetPeople = new Map<string, Set<string>>();
   const lastCommit = new Map<string, string>();
-  for (const [asset, hash, contributor, timestamp, cents, score, added, deleted, files] of rows) {
+  for (const [asset, hash, contributorId, timestamp, cents, score, added, deleted, files] of rows) {
+    const contributor = identities.personOf(contributorId);
     const key = `${asset}\u0000${hash}`;
     const commit = commits.get(key);
     if (commit) {
@@ -52,7 +72,11 @@ export function rollUp(rows: Iterable<InsightRow>, assetName: (id: string) => st
       commits.set(key, { asset, timestamp, people: 1, cents, score, added, deleted, files });
     }
     const person = people.get(contributor);
-    if (person) {
+    const again = identities.merged(contributor) && !addNew(mergedCommits, `${contributor}\u0000${key}`);
+    if (person && again) {
+      // The same person's other address on a commit they already count: its share of the cost only.
+      person.cost_cents += cents;
+    } else if (person) {
       person.commits += 1;
       person.lines_added += added;
       person.lines_deleted += deleted;

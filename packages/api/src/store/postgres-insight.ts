@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { InsightCell, InsightFigures, InsightPerson, LatestContribution, RepositoryActivity, RepositoryExtent } from './insight-types.js';
 import { filterClause, SqlParams, whereSql } from './postgres.js';
+import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds, personReportSql } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
 
@@ -32,13 +33,10 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
   })();
   const people = (() => {
     const { query, where } = scan();
+    // Every person once, under their primary address, as report() counts them.
     return pool.query<InsightPerson>(
-      `SELECT p.email, p.name, x.commits, x.lines_added, x.lines_deleted, x.files_changed, x.cost_cents, x.score_sum
-       FROM (
-         SELECT c.contributor_id, COUNT(*) AS commits, SUM(c.lines_added) AS lines_added, SUM(c.lines_deleted) AS lines_deleted,
-           SUM(c.files_changed) AS files_changed, SUM(c.cost_cents) AS cost_cents, SUM(ROUND(c.coherence_score * 100))::bigint AS score_sum
-         FROM contributions c ${where} GROUP BY c.contributor_id
-       ) x JOIN contributors p ON p.id = x.contributor_id`,
+      `SELECT key AS email, name, commits, lines_added, lines_deleted, files_changed, cost_cents, score_sum::bigint AS score_sum
+       FROM (${personReportSql(where, 'ROUND(c.coherence_score * 100)', 'key COLLATE "C"')}) people`,
       query.values,
     );
   })();
@@ -46,8 +44,9 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
     const { query, where } = scan();
     return pool.query<RepositoryExtent>(
       `SELECT a.name AS repository, x.contributors, x.last_commit_at
-       FROM (SELECT c.asset_id, COUNT(DISTINCT c.contributor_id) AS contributors, MAX(c.timestamp) AS last_commit_at
-             FROM contributions c ${where} GROUP BY c.asset_id) x JOIN assets a ON a.id = x.asset_id`,
+       FROM (SELECT c.asset_id, COUNT(DISTINCT ${PERSON_EMAIL}) AS contributors, MAX(c.timestamp) AS last_commit_at
+             FROM contributions c JOIN contributors p ON p.id = c.contributor_id ${IDENTITY_LINKS_JOIN} ${where}
+             GROUP BY c.asset_id) x JOIN assets a ON a.id = x.asset_id`,
       query.values,
     );
   })();
@@ -81,7 +80,7 @@ function scanFilter(filter: ContributionFilter, query: SqlParams): string[] {
     where.push(`c.asset_id IN (SELECT id FROM assets WHERE asset_type = ${query.add(REPOSITORY_ASSET)} AND name = ${query.add(filter.repository)})`);
   }
   if (filter.contributorEmail !== undefined) {
-    where.push(`c.contributor_id IN (SELECT id FROM contributors WHERE email = ${query.add(filter.contributorEmail.trim().toLowerCase())})`);
+    where.push(`c.contributor_id IN (${personContributorIds(`${query.add(filter.contributorEmail.trim().toLowerCase())}::text`)})`);
   }
   return where;
 }

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { InsightFigures, InsightPerson, LatestContribution, RepositoryActivity } from './insight-types.js';
 import { rollUp, type InsightRow } from './insight-rollup.js';
 import { filterClause } from './sqlite.js';
+import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds, personName } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
 
@@ -25,13 +26,21 @@ export function sqliteInsight(db: Database.Database, filter: ContributionFilter,
     )
     .raw()
     .iterate(params) as IterableIterator<InsightRow>;
-  const rollup = rollUp(rows, (id) => assets.get(id) ?? id);
+  // Every person counts once, under their primary address (see identities.ts).
+  const persons = new Map(
+    db
+      .prepare(`SELECT p.id, ${PERSON_EMAIL} FROM contributors p ${IDENTITY_LINKS_JOIN}`)
+      .raw()
+      .all() as Array<[string, string]>,
+  );
+  const mergedPeople = new Set(db.prepare('SELECT primary_email FROM identity_links').pluck().all() as string[]);
+  const rollup = rollUp(rows, (id) => assets.get(id) ?? id, { personOf: (id) => persons.get(id) ?? id, merged: (person) => mergedPeople.has(person) });
 
   const named = db
-    .prepare('SELECT id, email, name FROM contributors WHERE id IN (SELECT value FROM json_each(?))')
+    .prepare(`SELECT value, ${personName('value', "''")} FROM json_each(?)`)
     .raw()
-    .all(JSON.stringify([...rollup.people.keys()])) as Array<[string, string, string]>;
-  const people: InsightPerson[] = named.map(([id, email, name]) => ({ email, name, ...rollup.people.get(id)! }));
+    .all(JSON.stringify([...rollup.people.keys()])) as Array<[string, string]>;
+  const people: InsightPerson[] = named.map(([email, name]) => ({ email, name, ...rollup.people.get(email)! }));
 
   const { where: listWhere, params: listParams } = filterClause(filter);
   const newest = db
@@ -61,7 +70,7 @@ function scanFilter(filter: ContributionFilter): { where: string[]; params: Reco
     params.repository = filter.repository;
   }
   if (filter.contributorEmail !== undefined) {
-    where.push('c.contributor_id IN (SELECT id FROM contributors WHERE email = @email)');
+    where.push(`c.contributor_id IN (${personContributorIds('@email')})`);
     params.email = filter.contributorEmail.trim().toLowerCase();
   }
   return { where, params };
