@@ -50574,12 +50574,17 @@ function gitEnvironment(base = process.env) {
   environment.LANGUAGE = "C";
   return environment;
 }
+var READER_MALLOC_ENVIRONMENT = {
+  MALLOC_MMAP_THRESHOLD_: String(32 * 1024 * 1024),
+  MALLOC_TRIM_THRESHOLD_: String(64 * 1024 * 1024),
+  MALLOC_TOP_PAD_: String(16 * 1024 * 1024)
+};
 
 // packages/cli/src/git/diff-tree-process.ts
 var STDERR_LIMIT = 8192;
 var COMMAND = "diff-tree";
 function startDiffTree(root, options, handlers) {
-  const child = spawn("git", diffTreeArgs(root, options), { env: { ...gitEnvironment(), GIT_FLUSH: "0" }, windowsHide: true });
+  const child = spawn("git", diffTreeArgs(root, options), { env: { ...gitEnvironment(), ...READER_MALLOC_ENVIRONMENT, GIT_FLUSH: "0" }, windowsHide: true });
   const parser4 = new LogStreamParser();
   const batches = [];
   let printed = [];

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import type { GitCommit } from '@coherence/core';
 import { errors } from '../errors.js';
 import { diffTreeArgs } from './diff-tree-command.js';
-import { gitEnvironment } from './git-environment.js';
+import { gitEnvironment, READER_MALLOC_ENVIRONMENT } from './git-environment.js';
 import { BATCH_END_LINE, LogStreamParser } from './parse-log.js';
 import { gitError } from './run-git.js';
 
@@ -37,7 +37,7 @@ const COMMAND = 'diff-tree';
 export function startDiffTree(root: string, options: { includeMerges: boolean }, handlers: DiffTreeHandlers): DiffTreeProcess {
   // GIT_FLUSH=0: git otherwise flushes after every commit when writing to a pipe, which costs a write
   // (and a 'data' event) per commit and about a fifth of the run time. The batch-end line still flushes.
-  const child = spawn('git', diffTreeArgs(root, options), { env: { ...gitEnvironment(), GIT_FLUSH: '0' }, windowsHide: true });
+  const child = spawn('git', diffTreeArgs(root, options), { env: { ...gitEnvironment(), ...READER_MALLOC_ENVIRONMENT, GIT_FLUSH: '0' }, windowsHide: true });
   const parser = new LogStreamParser();
   /** The hashes of each batch fed and not yet confirmed, oldest first. */
   const batches: (readonly string[])[] = [];
