@@ -141,7 +141,7 @@ describe('track --shard through the API', () => {
     const local = newDb();
     await track(['--db', local]);
     const expected = withoutTracking(everyRow(local));
-    for (const count of [2, 3, 7]) {
+    for (const count of [1, 2, 3, 7]) {
       const remote = newDb();
       const server = await startServerProcess(['--db', remote], { COHERENCE_API_KEYS: API_KEY });
       servers.push(server);
