@@ -16,7 +16,7 @@ export interface ServeCommandOptions {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the Coherence HTTP API (PostgreSQL when DATABASE_URL is set, else the SQLite file)')
+    .description('run the Coherence HTTP API, its dashboard at / and /metrics (PostgreSQL when DATABASE_URL is set, else the SQLite file)')
     .option('--port <n>', 'port to listen on (0 picks a free one)', portNumber, 8080)
     .option('--host <host>', 'interface to listen on; anything but loopback needs COHERENCE_API_KEYS', '127.0.0.1')
     .option('--db <file>', 'SQLite database (default $COHERENCE_DB or .coherence/coherence.db)')
