@@ -2,12 +2,14 @@
 // 100,000 contributions (60 people, 6 repositories, three years, one in five commits co-authored),
 // serves it with `coherence serve`, and times GET /api/insight for the whole database and for one
 // repository (median of several runs after one warm-up), then, when Chromium is installed, the page
-// from navigation to drawn charts. Also times `coherence report --format html` on the same file.
-// Usage: pnpm bench:dashboard [-- --contributions 100000 --runs 5]
+// from navigation to drawn charts. Also times `coherence report --format html` on the same file, and
+// the same figures from PostgreSQL (a schema of its own, dropped afterwards) when it is reachable.
+// Usage: pnpm bench:dashboard [-- --contributions 100000 --runs 5 --postgres-url postgres://…]
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,6 +18,7 @@ const { values } = parseArgs({
   options: {
     contributions: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '5' },
+    'postgres-url': { type: 'string', default: process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
 const TARGET = Number(values.contributions);
@@ -24,7 +27,7 @@ const BAR_MS = 1000;
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'packages/cli/dist/cli.js');
-const { openSqliteStore, toStoreRow } = await import(join(root, 'packages/api/dist/index.js'));
+const { buildInsight, openPostgresStore, openSqliteStore, toStoreRow } = await import(join(root, 'packages/api/dist/index.js'));
 const { recordFromPayload } = await import(join(root, 'packages/core/dist/index.js'));
 
 const dir = mkdtempSync(join(tmpdir(), 'coherence-bench-dashboard-'));
@@ -33,8 +36,8 @@ const hash = (label) => createHash('sha1').update(label).digest('hex');
 const START = Date.parse('2023-01-02T00:00:00Z');
 const SPAN = 3 * 365 * 86_400_000;
 
-function fill() {
-  const store = openSqliteStore(db);
+/** The benchmark's contributions, in batches of 5,000; answers the number of commits. */
+function generate(write) {
   const received = new Date();
   let made = 0;
   let commit = 0;
@@ -72,13 +75,58 @@ function fill() {
     }
     commit += 1;
     if (batch.length >= 5000) {
-      store.storeRows(batch.map(toStoreRow));
+      write(batch);
       batch = [];
     }
   }
-  if (batch.length) store.storeRows(batch.map(toStoreRow));
-  store.closeSync();
+  if (batch.length) write(batch);
   return commit;
+}
+
+function fill() {
+  const store = openSqliteStore(db);
+  const commits = generate((batch) => store.storeRows(batch.map(toStoreRow)));
+  store.closeSync();
+  return commits;
+}
+
+/** buildInsight on PostgreSQL, in process: the whole database and one repository. */
+async function timePostgres(url) {
+  const pg = (await import(createRequire(join(root, 'packages/api/package.json')).resolve('pg'))).default;
+  const schema = `coherence_bench_dashboard_${process.pid}`;
+  let store;
+  try {
+    store = await openPostgresStore({ connectionString: url, schema });
+  } catch (error) {
+    process.stderr.write(`PostgreSQL skipped: ${error.message}\n`);
+    return undefined;
+  }
+  try {
+    const pending = [];
+    generate((batch) => pending.push(batch));
+    for (const batch of pending) for (let start = 0; start < batch.length; start += 1000) await store.ingestIds(batch.slice(start, start + 1000));
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`VACUUM ANALYZE "${schema}".contributions`);
+    await client.end();
+    const timed = async (selection) => {
+      await buildInsight(store, selection);
+      const runs = [];
+      for (let run = 0; run < RUNS; run += 1) {
+        const started = performance.now();
+        await buildInsight(store, selection);
+        runs.push(performance.now() - started);
+      }
+      return median(runs);
+    };
+    return { whole: await timed({}), one: await timed({ repository: 'bench/repo-3' }) };
+  } finally {
+    await store.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+  }
 }
 
 function serve() {
@@ -155,12 +203,19 @@ try {
     const out = join(dir, 'report.html');
     execFileSync(process.execPath, [cli, 'report', '--db', db, '--format', 'html', '--out', out], { stdio: 'ignore' });
     const report = performance.now() - started;
+    const postgres = await timePostgres(values['postgres-url']);
     const rows = [
       ['GET /api/insight (everything)', whole.ms, `${(whole.bytes / 1024).toFixed(0)} KiB`],
       ['GET /api/insight?repository=…', one.ms, `${(one.bytes / 1024).toFixed(0)} KiB`],
       ['GET /api/insight?since=…&until=… (6 months)', ranged.ms, `${(ranged.bytes / 1024).toFixed(0)} KiB`],
       ...(page === undefined ? [] : [['dashboard page, navigation to charts drawn (Chromium)', page, '']]),
       ['coherence report --format html (whole process)', report, existsSync(out) ? `${(statSync(out).size / 1024).toFixed(0)} KiB` : ''],
+      ...(postgres === undefined
+        ? []
+        : [
+            ['PostgreSQL: the same figures (everything, in process)', postgres.whole, ''],
+            ['PostgreSQL: one repository (in process)', postgres.one, ''],
+          ]),
     ];
     process.stdout.write(`\n${TARGET.toLocaleString('en-US')} contributions, median of ${RUNS} runs after a warm-up (bar: page open ≤ ${BAR_MS} ms)\n`);
     for (const [what, ms, size] of rows) process.stdout.write(`${what.padEnd(56)} ${ms.toFixed(0).padStart(6)} ms  ${size}\n`);
