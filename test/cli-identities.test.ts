@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type GitFixture } from './support/git-fixture.js';
-import { expectOneLineError, runCli } from './support/cli.js';
+import { expectOneLineError, runCli, runCliOk } from './support/cli.js';
 import type { ServerProcess } from './support/server-process.js';
 import { API_BACKENDS, type RunningBackend } from './support/api-backends.js';
 import { readJson } from '../packages/api/test/harness.js';
@@ -42,14 +42,8 @@ afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = await runCli(args, { env });
-  if (result.code !== 0) throw new Error(`coherence ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
-  return result;
-}
-
 async function report(db: string): Promise<any[]> {
-  return JSON.parse((await cli(['report', '--db', db, '--by', 'contributor', '--format', 'json'])).stdout).rows;
+  return JSON.parse((await runCliOk(['report', '--db', db, '--by', 'contributor', '--format', 'json'])).stdout).rows;
 }
 
 /** The rows of the given addresses added up, as one person's row would show them. */
@@ -72,25 +66,25 @@ describe('coherence identities on a SQLite file', () => {
 
   beforeAll(async () => {
     db = join(workDir, 'local.db');
-    await cli(['track', '--repo', repo.dir, '--db', db, '--json']);
+    await runCliOk(['track', '--repo', repo.dir, '--db', db, '--json']);
     before = await report(db);
   });
 
   it('finds the one person under three addresses, and not her namesake', async () => {
-    const listed = JSON.parse((await cli(['identities', '--db', db, '--json'])).stdout);
+    const listed = JSON.parse((await runCliOk(['identities', '--db', db, '--json'])).stdout);
     expect(listed.candidates).toHaveLength(1);
     const [group] = listed.candidates;
     expect(group.primary).toBe('ann@new.example');
     expect(group.addresses.map((address: any) => address.email).sort()).toEqual(ANN_ADDRESSES);
     expect(new Set(group.evidence.map((item: any) => item.kind))).toEqual(new Set(['same_name', 'noreply_login']));
     expect(group.contributions).toBe(5);
-    const text = (await cli(['identities', '--db', db])).stdout;
+    const text = (await runCliOk(['identities', '--db', db])).stdout;
     expect(text).toContain('coherence identities merge ann@new.example 4242+ann@users.noreply.github.com ann@old.example');
     expect(text).not.toContain('asmith@example.org');
   });
 
   it('merges into one row with the summed figures, and unmerges back to the original rows', async () => {
-    const merged = await cli(['identities', 'merge', 'Ann@New.example', 'ann@old.example', ANN_NOREPLY.email, '--db', db]);
+    const merged = await runCliOk(['identities', 'merge', 'Ann@New.example', 'ann@old.example', ANN_NOREPLY.email, '--db', db]);
     expect(merged.stderr).toContain('Merged into ann@new.example: ann@old.example, 4242+ann@users.noreply.github.com');
     const after = await report(db);
     expect(after.map((row) => row.key).sort()).toEqual(['ann@new.example', 'asmith@example.org', 'bob@example.com']);
@@ -99,19 +93,19 @@ describe('coherence identities on a SQLite file', () => {
       expect(after.find((row) => row.key === other)).toEqual(before.find((row) => row.key === other));
     }
     // Again: nothing changes. The listing now shows the merge, and no candidates.
-    await cli(['identities', 'merge', 'ann@new.example', 'ann@old.example', '--db', db]);
+    await runCliOk(['identities', 'merge', 'ann@new.example', 'ann@old.example', '--db', db]);
     expect(await report(db)).toEqual(after);
-    expect(JSON.parse((await cli(['identities', '--db', db, '--json'])).stdout)).toEqual({
+    expect(JSON.parse((await runCliOk(['identities', '--db', db, '--json'])).stdout)).toEqual({
       candidates: [],
       merges: [{ primary: 'ann@new.example', aliases: ['4242+ann@users.noreply.github.com', 'ann@old.example'] }],
     });
 
-    await cli(['identities', 'unmerge', 'ann@old.example', ANN_NOREPLY.email, '--db', db]);
+    await runCliOk(['identities', 'unmerge', 'ann@old.example', ANN_NOREPLY.email, '--db', db]);
     expect(await report(db)).toEqual(before);
   });
 
   it('refuses chains and non-addresses with one line, changing nothing', async () => {
-    await cli(['identities', 'merge', 'ann@new.example', 'ann@old.example', '--db', db]);
+    await runCliOk(['identities', 'merge', 'ann@new.example', 'ann@old.example', '--db', db]);
     try {
       const chained = await runCli(['identities', 'merge', 'ann@old.example', ANN_NOREPLY.email, '--db', db]);
       expect(chained.code).toBe(2);
@@ -127,19 +121,19 @@ describe('coherence identities on a SQLite file', () => {
       const both = await runCli(['identities', '--db', db, '--api-url', 'http://127.0.0.1:9']);
       expect(both.code).toBe(2);
       expectOneLineError(both);
-      expect(JSON.parse((await cli(['identities', 'mailmap', '--db', db, '--json'])).stdout).mailmap).toEqual([
+      expect(JSON.parse((await runCliOk(['identities', 'mailmap', '--db', db, '--json'])).stdout).mailmap).toEqual([
         'Ann Lee <ann@new.example> <ann@old.example>',
       ]);
     } finally {
-      await cli(['identities', 'unmerge', 'ann@old.example', '--db', db]);
+      await runCliOk(['identities', 'unmerge', 'ann@old.example', '--db', db]);
     }
   });
 
   it('writes merges as a .mailmap that gives a fresh backfill the same report', async () => {
     const mergedDb = join(workDir, 'merged.db');
     cpSync(db, mergedDb);
-    await cli(['identities', 'merge', 'ann@new.example', 'ann@old.example', ANN_NOREPLY.email, '--db', mergedDb]);
-    const mailmap = (await cli(['identities', 'mailmap', '--db', mergedDb])).stdout;
+    await runCliOk(['identities', 'merge', 'ann@new.example', 'ann@old.example', ANN_NOREPLY.email, '--db', mergedDb]);
+    const mailmap = (await runCliOk(['identities', 'mailmap', '--db', mergedDb])).stdout;
     expect(mailmap).toBe(
       ['Ann Lee <ann@new.example> <4242+ann@users.noreply.github.com>', 'Ann Lee <ann@new.example> <ann@old.example>', ''].join('\n'),
     );
@@ -148,7 +142,7 @@ describe('coherence identities on a SQLite file', () => {
     cpSync(repo.dir, clone, { recursive: true });
     writeFileSync(join(clone, '.mailmap'), mailmap);
     const fresh = join(workDir, 'mailmapped.db');
-    await cli(['track', '--repo', clone, '--db', fresh, '--repository', 'clone', '--json']);
+    await runCliOk(['track', '--repo', clone, '--db', fresh, '--repository', 'clone', '--json']);
     expect(await report(fresh)).toEqual(await report(mergedDb));
   });
 
@@ -158,7 +152,7 @@ describe('coherence identities on a SQLite file', () => {
     const clone = join(workDir, 'mailmap-evidence');
     cpSync(repo.dir, clone, { recursive: true });
     writeFileSync(join(clone, '.mailmap'), 'Bob Stone <bob@example.com> <asmith@example.org>\n');
-    const listed = JSON.parse((await cli(['identities', '--db', other, '--repo', clone, '--json'])).stdout);
+    const listed = JSON.parse((await runCliOk(['identities', '--db', other, '--repo', clone, '--json'])).stdout);
     const bob = listed.candidates.find((group: any) => group.primary === 'bob@example.com' || group.aliases.includes('bob@example.com'));
     expect(bob.evidence).toEqual([{ kind: 'mailmap', addresses: ['asmith@example.org', 'bob@example.com'], detail: 'bob@example.com' }]);
   });
@@ -173,10 +167,10 @@ for (const backend of API_BACKENDS) {
     beforeAll(async () => {
       running = await backend.start(workDir, API_KEY);
       server = running.server;
-      await cli(['track', '--repo', repo.dir, '--api-url', server.url, '--api-key', API_KEY, '--repository', 'identities', '--spool', join(workDir, `spool-${backend.name}.ndjson`), '--json']);
+      await runCliOk(['track', '--repo', repo.dir, '--api-url', server.url, '--api-key', API_KEY, '--repository', 'identities', '--spool', join(workDir, `spool-${backend.name}.ndjson`), '--json']);
       const localDb = join(workDir, `api-local-${backend.name}.db`);
-      await cli(['track', '--repo', repo.dir, '--db', localDb, '--repository', 'identities', '--json']);
-      await cli(['identities', 'merge', 'ann@new.example', 'ann@old.example', ANN_NOREPLY.email, '--db', localDb]);
+      await runCliOk(['track', '--repo', repo.dir, '--db', localDb, '--repository', 'identities', '--json']);
+      await runCliOk(['identities', 'merge', 'ann@new.example', 'ann@old.example', ANN_NOREPLY.email, '--db', localDb]);
       local = await report(localDb);
     });
     afterAll(async () => {
@@ -188,11 +182,11 @@ for (const backend of API_BACKENDS) {
 
     it('finds, merges and unmerges as on SQLite, and every read counts the person once', async () => {
       const before = await topContributors();
-      const listed = JSON.parse((await cli(['identities', '--api-url', server.url, '--json'], env)).stdout);
+      const listed = JSON.parse((await runCliOk(['identities', '--api-url', server.url, '--json'], env)).stdout);
       expect(listed.candidates).toHaveLength(1);
       expect(listed.candidates[0].addresses.map((address: any) => address.email).sort()).toEqual(ANN_ADDRESSES);
 
-      await cli(['identities', 'merge', 'ann@new.example', 'ann@old.example', ANN_NOREPLY.email, '--api-url', server.url], env);
+      await runCliOk(['identities', 'merge', 'ann@new.example', 'ann@old.example', ANN_NOREPLY.email, '--api-url', server.url], env);
       const after = await topContributors();
       expect(after.map((row: any) => row.email).sort()).toEqual(['ann@new.example', 'asmith@example.org', 'bob@example.com']);
       const ann = after.find((row: any) => row.email === 'ann@new.example');
@@ -207,7 +201,7 @@ for (const backend of API_BACKENDS) {
       expect(theirs).toHaveLength(5);
       expect(new Set(theirs.map((item: any) => item.contributor_email))).toEqual(new Set(ANN_ADDRESSES));
 
-      const mailmap = (await cli(['identities', 'mailmap', '--api-url', server.url], env)).stdout;
+      const mailmap = (await runCliOk(['identities', 'mailmap', '--api-url', server.url], env)).stdout;
       expect(mailmap).toContain('Ann Lee <ann@new.example> <ann@old.example>');
 
       const refused = await runCli(['identities', 'merge', 'ann@old.example', 'x@y.example', '--api-url', server.url], { env });
@@ -217,7 +211,7 @@ for (const backend of API_BACKENDS) {
       expect(noKey.code).toBe(1);
       expectOneLineError(noKey);
 
-      await cli(['identities', 'unmerge', 'ann@old.example', ANN_NOREPLY.email, '--api-url', server.url], env);
+      await runCliOk(['identities', 'unmerge', 'ann@old.example', ANN_NOREPLY.email, '--api-url', server.url], env);
       expect(await topContributors()).toEqual(before);
     });
   });

@@ -12,7 +12,7 @@ import { openSqliteStore } from '../packages/api/src/index.js';
 import { hashFor, queryPostgres, readJson } from '../packages/api/test/harness.js';
 import { API_BACKENDS, type RunningBackend } from './support/api-backends.js';
 import { createFixture, type GitFixture } from './support/git-fixture.js';
-import { runCli } from './support/cli.js';
+import { runCli, runCliOk } from './support/cli.js';
 import { databaseContent, queryAll, queryOne, readContributions } from './support/database.js';
 import { asPreviousRelease, rewriteAsPreviousRelease } from './support/previous-release.js';
 import type { ServerProcess } from './support/server-process.js';
@@ -37,19 +37,13 @@ beforeAll(async () => {
   repo.commit({ message: 'Big docs', author: bob, files: { 'docs/big.md': lines(1200, 'doc'), 'src/b.ts': lines(3, 'b') } });
   workDir = mkdtempSync(join(tmpdir(), 'coherence-rescore-work-'));
   fresh = join(workDir, 'fresh.db');
-  await cli(['track', '--repo', repo.dir, '--db', fresh, '--repository', 'octo/rescore', '--json']);
+  await runCliOk(['track', '--repo', repo.dir, '--db', fresh, '--repository', 'octo/rescore', '--json']);
 });
 
 afterAll(() => {
   repo?.cleanup();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = await runCli(args, { env });
-  if (result.code !== 0) throw new Error(`coherence ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
-  return result;
-}
 
 /** A row's scores and meta without the rescore history: what a fresh track must equal. */
 function scored(row: { cost_cents: number; coherence_score: number; meta: Record<string, any> }) {
@@ -74,7 +68,7 @@ describe('coherence rescore on a SQLite file', () => {
     const freshRows = readContributions(fresh);
     expect(oldRows.map((row) => row.cost_cents)).not.toEqual(freshRows.map((row) => row.cost_cents));
 
-    const first = JSON.parse((await cli(['rescore', '--db', db, '--json'], { COHERENCE_RESCORE_ROWS: '2' })).stdout);
+    const first = JSON.parse((await runCliOk(['rescore', '--db', db, '--json'], { COHERENCE_RESCORE_ROWS: '2' })).stdout);
     const change = freshRows.reduce((sum, row) => sum + row.cost_cents, 0) - oldRows.reduce((sum, row) => sum + row.cost_cents, 0);
     expect(first).toMatchObject({ rescored: freshRows.length, skipped: 0, cost_cents_change: change, cost_version: COST_ESTIMATOR_VERSION, coherence_version: COHERENCE_VERSION });
     expect(first.target).toBe(`sqlite:${db}`);
@@ -95,7 +89,7 @@ describe('coherence rescore on a SQLite file', () => {
     expect(queryAll(db, 'SELECT name, total_cost_cents FROM assets')).toEqual(queryAll(fresh, 'SELECT name, total_cost_cents FROM assets'));
 
     const content = databaseContent(db);
-    const second = await cli(['rescore', '--db', db]);
+    const second = await runCliOk(['rescore', '--db', db]);
     expect(second.stderr).toContain('Nothing to rescore');
     expect(databaseContent(db)).toBe(content);
   });
@@ -132,7 +126,7 @@ describe('coherence rescore on a SQLite file', () => {
     const interrupted = join(workDir, 'interrupted.db');
     copyFileSync(seeded, complete);
     copyFileSync(seeded, interrupted);
-    await cli(['rescore', '--db', complete, '--json']);
+    await runCliOk(['rescore', '--db', complete, '--json']);
 
     const env = { COHERENCE_RESCORE_ROWS: '100' };
     const firstRowDone = () =>
@@ -161,7 +155,7 @@ describe('coherence rescore on a SQLite file', () => {
       { ok: 1 },
     ]);
 
-    const resumed = JSON.parse((await cli(['rescore', '--db', interrupted, '--json'], env)).stdout);
+    const resumed = JSON.parse((await runCliOk(['rescore', '--db', interrupted, '--json'], env)).stdout);
     expect(resumed.rescored).toBe(total - done);
     expect(contentWithoutTimes(interrupted)).toBe(contentWithoutTimes(complete));
   });
@@ -199,14 +193,14 @@ for (const backend of API_BACKENDS) {
 
     it('rescores in chunks through the write route to what a fresh track stores, once', async () => {
       const spool = join(workDir, `spool-${backend.name}.ndjson`);
-      await cli(['track', '--repo', repo.dir, '--api-url', server.url, '--api-key', API_KEY, '--repository', 'octo/rescore', '--spool', spool, '--json']);
+      await runCliOk(['track', '--repo', repo.dir, '--api-url', server.url, '--api-key', API_KEY, '--repository', 'octo/rescore', '--spool', spool, '--json']);
       await rewriteServerRows();
       const env = { COHERENCE_API_KEY: API_KEY, COHERENCE_RESCORE_ROWS: '3' };
 
       const denied = await runCli(['rescore', '--api-url', server.url]);
       expect(denied.code).toBe(1);
 
-      const first = JSON.parse((await cli(['rescore', '--api-url', server.url, '--json'], env)).stdout);
+      const first = JSON.parse((await runCliOk(['rescore', '--api-url', server.url, '--json'], env)).stdout);
       const freshRows = readContributions(fresh);
       expect(first).toMatchObject({ rescored: freshRows.length, skipped: 0 });
       const served = (await readJson(await fetch(`${server.url}/api/contributions?limit=1000`))).items;
@@ -215,7 +209,7 @@ for (const backend of API_BACKENDS) {
       const [asset] = (await readJson(await fetch(`${server.url}/api/assets`))).items;
       expect(asset.total_cost_cents).toBe(freshRows.reduce((sum, row) => sum + row.cost_cents, 0));
 
-      const second = JSON.parse((await cli(['rescore', '--api-url', server.url, '--json'], env)).stdout);
+      const second = JSON.parse((await runCliOk(['rescore', '--api-url', server.url, '--json'], env)).stdout);
       expect(second).toMatchObject({ rescored: 0, cost_cents_change: 0 });
       expect((await readJson(await fetch(`${server.url}/api/contributions?limit=1000`))).items).toEqual(served);
     });

@@ -45,6 +45,13 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   });
 }
 
+/** Runs the CLI for a step a test depends on: a non-zero exit fails the test with the CLI's own stderr. */
+export async function runCliOk(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const result = await runCli(args, { env });
+  if (result.code !== 0) throw new Error(`coherence ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+  return result;
+}
+
 /** A user mistake is reported as exactly one clean line: no stack trace, no internal-error banner. */
 export function expectOneLineError(result: CliResult): string {
   const lines = result.stderr.trim().split('\n');
