@@ -150,12 +150,15 @@ for (const kind of STORE_KINDS) {
       const middle = named('n2', 'Dana Middle', '2024-01-15T00:00:00Z');
       const newest = named('n3', 'Dana New', '2024-02-01T00:00:00Z');
       const other = await kind.open();
+      const together = await kind.open();
       try {
-        // Newest first in one store, oldest first (one at a time) in the other.
+        // Newest first in one store, oldest first (one at a time) in another, all in one batch with the
+        // newest in the middle in the third.
         await store.ingest([newest, middle]);
         await store.ingest([oldest]);
         for (const one of [oldest, middle, newest]) await other.store.ingest([one]);
-        for (const each of [store, other.store]) {
+        await together.store.ingestIds([oldest, newest, middle]);
+        for (const each of [store, other.store, together.store]) {
           const people = await each.listContributors({ limit: 10 });
           expect(people.items.map((person) => person.name)).toEqual(['Dana New']);
         }
@@ -167,10 +170,12 @@ for (const kind of STORE_KINDS) {
         const first = await ids(store);
         expect(first.rows).toHaveLength(3);
         expect(await ids(other.store)).toEqual(first);
+        expect(await ids(together.store)).toEqual(first);
         // Ids follow the commit's time, so rows in commit order have ids in that order.
         expect(first.rows.map(([, id]) => id)).toEqual(first.rows.map(([, id]) => id).sort());
       } finally {
         await other.dispose();
+        await together.dispose();
       }
     });
 

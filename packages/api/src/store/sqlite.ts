@@ -95,7 +95,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
 export class SqliteStore implements ContributionStore {
   readonly dialect = 'sqlite' as const;
   readonly #db: Database.Database;
-  readonly #contributorIds = new Map<string, string>();
+  readonly #contributorIdCache = new Map<string, string>();
   /** Per person, the newest (commit time, name) this store has written or seen written: older ones need no upsert. */
   readonly #contributorNames = new Map<string, string>();
   readonly #assetIds = new Map<string, string>();
@@ -173,8 +173,8 @@ export class SqliteStore implements ContributionStore {
 
   #ingest(records: readonly ContributionRecord[], tracked: TrackedCommits, batch: WriteBatch): IngestCounts {
     const counts: IngestCounts = { created: 0, duplicates: 0 };
-    for (const record of records) {
-      if (this.#write(toStoreRow(record), batch).status === 'created') counts.created += 1;
+    for (const result of this.#writeRows(records.map(toStoreRow), batch)) {
+      if (result.status === 'created') counts.created += 1;
       else counts.duplicates += 1;
     }
     const assetId = this.#assetId(tracked.repository, batch.createdAt);
@@ -239,7 +239,8 @@ export class SqliteStore implements ContributionStore {
   }
 
   #writeRows(rows: readonly StoreRow[], batch: WriteBatch): IngestResult[] {
-    return rows.map((row) => this.#write(row, batch));
+    const people = this.#contributorIds(rows, batch.createdAt);
+    return rows.map((row) => this.#write(row, people.get(row.email)!, batch));
   }
 
   #readBack(results: readonly IngestResult[]): IngestOutcome[] {
@@ -438,7 +439,7 @@ export class SqliteStore implements ContributionStore {
 
   #rollback(): void {
     if (this.#db.inTransaction) this.#writes.rollback.run();
-    this.#contributorIds.clear();
+    this.#contributorIdCache.clear();
     this.#contributorNames.clear();
     this.#assetIds.clear();
   }
@@ -477,8 +478,7 @@ export class SqliteStore implements ContributionStore {
     for (const [assetId, cents] of batch.addedCents) this.#writes.addToTotal.run(cents, assetId);
   }
 
-  #write(row: StoreRow, batch: WriteBatch): IngestResult {
-    const contributorId = this.#contributorId(row, batch.createdAt);
+  #write(row: StoreRow, contributorId: string, batch: WriteBatch): IngestResult {
     const assetId = this.#assetId(row.repository, batch.createdAt);
     const id = contributionId({ assetId, commitHash: row.commitHash, contributorId }, row.timestamp);
     const inserted = this.#writes.insertContribution.run(
@@ -504,18 +504,32 @@ export class SqliteStore implements ContributionStore {
     return { status: 'duplicate', id: existing };
   }
 
-  /** A person's id, creating them if new; their name becomes this row's when its commit is the newest seen. */
-  #contributorId({ email, name, login, timestamp }: StoreRow, createdAt: string): string {
-    const cached = this.#contributorIds.get(email);
-    const nameAt = nameTime(timestamp);
-    const nameKey = contributorNameKey(nameAt, name);
-    if (cached && nameKey <= this.#contributorNames.get(email)!) return cached;
-    const meta = JSON.stringify(login === undefined ? {} : { login });
-    this.#writes.upsertContributor.run(derivedContributorId(email), name, email, createdAt, meta, nameAt);
-    const id = cached ?? (this.#writes.findContributor.get(email) as string);
-    this.#contributorIds.set(email, id);
-    this.#contributorNames.set(email, nameKey);
-    return id;
+  /**
+   * The id of every person in `rows`, creating those who are new. Only a person's newest (commit time,
+   * name) in the rows can change their stored name, so each person is written at most once per call,
+   * and not at all when this store has already written or seen a newer name.
+   */
+  #contributorIds(rows: readonly StoreRow[], createdAt: string): Map<string, string> {
+    const newest = new Map<string, { row: StoreRow; nameAt: string; nameKey: string }>();
+    for (const row of rows) {
+      const nameAt = nameTime(row.timestamp);
+      const nameKey = contributorNameKey(nameAt, row.name);
+      const seen = newest.get(row.email);
+      if (seen === undefined || nameKey > seen.nameKey) newest.set(row.email, { row, nameAt, nameKey });
+    }
+    const ids = new Map<string, string>();
+    for (const [email, { row, nameAt, nameKey }] of newest) {
+      const cached = this.#contributorIdCache.get(email);
+      if (cached === undefined || nameKey > this.#contributorNames.get(email)!) {
+        const meta = JSON.stringify(row.login === undefined ? {} : { login: row.login });
+        this.#writes.upsertContributor.run(derivedContributorId(email), row.name, email, createdAt, meta, nameAt);
+        this.#contributorNames.set(email, nameKey);
+      }
+      const id = cached ?? (this.#writes.findContributor.get(email) as string);
+      this.#contributorIdCache.set(email, id);
+      ids.set(email, id);
+    }
+    return ids;
   }
 
   #assetId(repository: string, createdAt: string): string {
