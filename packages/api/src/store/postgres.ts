@@ -626,6 +626,11 @@ async function insertRecords(
 /**
  * One statement: the rows whose key is new (the insert's trigger adds their cost to the repositories'
  * totals, as delta rows, in the same statement). Answers the ids created.
+ *
+ * Columns travel as arrays, one per column (unnest), and the metadata as one JSON array: PostgreSQL
+ * parsed a 1,000-row json_to_recordset at ~27 µs a row, about a third of the whole insert's CPU, and
+ * these forms at about half that. The rows go in as listed (ORDER BY n), so that concurrent batches
+ * take their key locks in the same order.
  */
 async function insertRows(q: Queryable, rows: readonly NewContribution[], full = false): Promise<Array<{ id: string } & Partial<ContributionRow>>> {
   // The people and repositories are committed already, or created earlier in this transaction, so the
@@ -633,23 +638,41 @@ async function insertRows(q: Queryable, rows: readonly NewContribution[], full =
   const answer = full
     ? `SELECT ${CONTRIBUTION_COLUMNS} FROM ${contributionsJoined('created')}`
     : 'SELECT id FROM created';
+  const columns = INSERTED_COLUMNS.map((column) => rows.map((row) => row[column]));
+  const metas = `[${rows.map((row) => JSON.stringify(row.meta)).join(',')}]`;
   const { rows: created } = await q.query<{ id: string } & Partial<ContributionRow>>(
     `WITH created AS (
-       INSERT INTO contributions (id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score,
-         files_changed, lines_added, lines_deleted, timestamp, created_at, meta)
-       SELECT id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score,
-         files_changed, lines_added, lines_deleted, timestamp, created_at, meta
-       FROM json_to_recordset($1::json) AS t (id text, contributor_id text, asset_id text, commit_hash text, role text,
-         cost_cents bigint, coherence_score numeric, files_changed bigint, lines_added bigint, lines_deleted bigint,
-         timestamp timestamptz, created_at timestamptz, meta jsonb)
+       INSERT INTO contributions (${INSERTED_COLUMNS.join(', ')}, meta)
+       SELECT ${INSERTED_COLUMNS.map((column) => `t.${column}`).join(', ')}, m.meta
+       FROM unnest(${INSERTED_COLUMNS.map((column, index) => `$${index + 1}::${INSERTED_COLUMN_TYPES[column]}[]`).join(', ')})
+           WITH ORDINALITY AS t (${INSERTED_COLUMNS.join(', ')}, n)
+         JOIN jsonb_array_elements($${INSERTED_COLUMNS.length + 1}::jsonb) WITH ORDINALITY AS m (meta, n) ON m.n = t.n
+       ORDER BY t.n
        ON CONFLICT (asset_id, commit_hash, contributor_id) DO NOTHING
        RETURNING ${full ? '*' : 'id'}
      )
      ${answer}`,
-    [JSON.stringify(rows)],
+    [...columns, metas],
   );
   return created;
 }
+
+/** The columns of a new contribution sent as arrays, with their PostgreSQL types (meta goes as JSON). */
+const INSERTED_COLUMN_TYPES = {
+  id: 'text',
+  contributor_id: 'text',
+  asset_id: 'text',
+  commit_hash: 'text',
+  role: 'text',
+  cost_cents: 'bigint',
+  coherence_score: 'numeric',
+  files_changed: 'bigint',
+  lines_added: 'bigint',
+  lines_deleted: 'bigint',
+  timestamp: 'timestamptz',
+  created_at: 'timestamptz',
+} as const satisfies Record<Exclude<keyof NewContribution, 'meta'>, string>;
+const INSERTED_COLUMNS = Object.keys(INSERTED_COLUMN_TYPES) as Array<keyof typeof INSERTED_COLUMN_TYPES>;
 
 const nameKeyOf = (record: ContributionRecord) => contributorNameKey(nameTime(record.timestamp), record.contributor.name);
 
