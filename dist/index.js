@@ -49905,7 +49905,12 @@ function scoreMetrics(metrics) {
     hasDocs: metrics.has_docs
   });
 }
+var PLAIN_UTC_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+function isPlainUtcIso(date) {
+  return PLAIN_UTC_ISO.test(date);
+}
 function toUtcIso(date) {
+  if (isPlainUtcIso(date)) return date;
   const parsed = new Date(date);
   if (Number.isNaN(parsed.getTime())) throw new RangeError(`not a date: ${date}`);
   return parsed.toISOString();

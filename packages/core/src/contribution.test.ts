@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contributionsForCommit } from './contribution.js';
+import { contributionsForCommit, isPlainUtcIso, toUtcIso } from './contribution.js';
 import { createExcludeMatcher } from './exclude.js';
 import { recordFromPayload, toPayload } from './payload.js';
 import type { GitCommit } from './types.js';
@@ -76,5 +76,24 @@ describe('contributionsForCommit', () => {
     expect(record).toMatchObject({ costCents: 42, coherence: 0.9, timestamp: '2024-05-05T00:00:00.000Z', commitHash: 'c'.repeat(40) });
     expect(record.contributor.email).toBe('zed@example.com');
     expect(record.meta.cost).toMatchObject({ basis: 'submitted_metadata', submitted_cents: 9999 });
+  });
+});
+
+describe('toUtcIso', () => {
+  it('answers what Date answers, with or without its shortcut for dates already in UTC form', () => {
+    const dates = [
+      '2024-01-02T03:04:05.000Z',
+      '2024-02-28T23:59:59.999Z',
+      '2024-02-29T12:00:00.000Z',
+      '2023-02-30T00:00:00.000Z',
+      '2024-01-01T24:00:00.000Z',
+      '2024-04-31T10:00:00.000Z',
+      '0000-01-01T00:00:00.000Z',
+      '2024-03-01T10:00:00+02:00',
+      '2024-03-01T10:00:00Z',
+    ];
+    for (const date of dates) expect(toUtcIso(date), date).toBe(new Date(date).toISOString());
+    expect(dates.filter(isPlainUtcIso)).toEqual(['2024-01-02T03:04:05.000Z', '2024-02-28T23:59:59.999Z', '0000-01-01T00:00:00.000Z']);
+    expect(() => toUtcIso('2024-13-01T00:00:00.000Z')).toThrow(RangeError);
   });
 });

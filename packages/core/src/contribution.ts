@@ -94,8 +94,19 @@ export function scoreMetrics(metrics: CommitMetrics): CoherenceScore {
   });
 }
 
+// The form toUtcIso answers, for dates whose every field is in range in every month (days past the 28th
+// and hour 24 go through Date, which rolls them over: "02-30" is March 1st).
+const PLAIN_UTC_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/** True when toUtcIso(date) is date itself, known without parsing it. */
+export function isPlainUtcIso(date: string): boolean {
+  return PLAIN_UTC_ISO.test(date);
+}
+
 /** ISO 8601 with any offset → UTC ISO 8601 ("2024-01-02T03:04:05.000Z"). */
 export function toUtcIso(date: string): string {
+  // Already in this form (most records are): no date to parse.
+  if (isPlainUtcIso(date)) return date;
   const parsed = new Date(date);
   if (Number.isNaN(parsed.getTime())) throw new RangeError(`not a date: ${date}`);
   return parsed.toISOString();

@@ -83,10 +83,13 @@ export function isPayloadMetadataKey(key: string): boolean {
 /** The keys of a submitted metadata object that Coherence does not read, as submitted; undefined if none. */
 export function clientMetadata(metadata: object): Record<string, unknown> | undefined {
   let own: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(metadata)) {
-    if (PAYLOAD_METADATA_KEYS.has(key) || value === undefined) continue;
+  for (const key of Object.keys(metadata)) {
+    if (PAYLOAD_METADATA_KEYS.has(key)) continue;
+    const value = (metadata as Record<string, unknown>)[key];
+    if (value === undefined) continue;
     // defineProperty: a client key named "__proto__" is data like any other, never a prototype.
-    Object.defineProperty((own ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__') Object.defineProperty((own ??= {}), key, { value, enumerable: true, writable: true, configurable: true });
+    else (own ??= {})[key] = value;
   }
   return own;
 }

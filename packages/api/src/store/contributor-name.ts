@@ -3,12 +3,12 @@
 // about the records, not about the order they arrive in, so shards, replays and concurrent writers
 // all end with the name one run in commit order would give.
 
-const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+import { isPlainUtcIso } from '@coherence/core';
 
 /** The time a name was used, as stored in contributors.name_at: the commit time in UTC ISO 8601. */
 export function nameTime(timestamp: string): string {
   // Records carry this form already (core's toUtcIso): no need to parse a date per row.
-  if (UTC_ISO.test(timestamp)) return timestamp;
+  if (isPlainUtcIso(timestamp)) return timestamp;
   const milliseconds = Date.parse(timestamp);
   return Number.isFinite(milliseconds) ? new Date(milliseconds).toISOString() : timestamp;
 }
