@@ -69,8 +69,12 @@ export const SERVER_CACHE_KIB = 32 * 1024;
 // random), and in 10,000-row batches 16 KiB pages measured ~1.3× the rows/s of 4 KiB ones. Larger
 // pages gained little more and tripled the p99 of single writes (each commit writes whole pages).
 const PAGE_SIZE = 16_384;
-// With background checkpoints, a commit still checkpoints if the WAL ever grows past ~128 MiB.
-const WAL_BACKSTOP_PAGES = (128 * 1024 * 1024) / PAGE_SIZE;
+// With background checkpoints, a commit still checkpoints if the WAL ever grows past 1 GiB: a last
+// resort, since that commit then copies the whole WAL while every request waits. At 128 MiB a burst of
+// batches (50,000 rows write ~300 MiB of WAL) crossed it, and single posts behind it waited 1.1 s.
+const WAL_BACKSTOP_PAGES = (1024 * 1024 * 1024) / PAGE_SIZE;
+// Once checkpointed, a WAL grown by a burst is cut back to this, not kept at its largest on disk.
+const WAL_KEPT_BYTES = 64 * 1024 * 1024;
 
 /** A write transaction held open across batches; see SqliteStore.backfill(). */
 export interface Backfill {
@@ -121,6 +125,7 @@ export class SqliteStore implements ContributionStore {
     this.#statements = options.readonly ? undefined : prepareWrites(this.#db);
     if (options.backgroundCheckpoints && !options.readonly && path !== ':memory:') {
       this.#db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
+      this.#db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
       this.#checkpointer = new SqliteCheckpointer(path);
     }
   }
