@@ -24,7 +24,8 @@ const runs = Number(values.runs);
 const cli = resolve(import.meta.dirname, '../packages/cli/dist/cli.js');
 
 // The generated repository is cached between runs: generating 20,000 commits takes about a minute.
-const repo = values.repo ?? join(tmpdir(), `coherence-bench-${commits}`);
+// ("-packed": caches from before generation repacked its history are not reused.)
+const repo = values.repo ?? join(tmpdir(), `coherence-bench-${commits}-packed`);
 if (!existsSync(join(repo, '.git'))) {
   process.stderr.write(`generating ${commits.toLocaleString('en-US')} commits in ${repo} …\n`);
   await generateHistory(repo, commits);
