@@ -34,4 +34,25 @@ describe('rollUp', () => {
     expect(rollup.repositories.get('A')).toEqual({ contributors: 2, last_commit_at: '2024-01-09T10:00:00.000Z' });
     expect(rollup.repositories.get('B')).toEqual({ contributors: 1, last_commit_at: '2024-01-03T10:00:00.000Z' });
   });
+
+  it('sums the same whatever order the rows come in, with the rows of one repository apart', () => {
+    const sorted = (result: ReturnType<typeof rollUp>) => ({
+      cells: result.cells.map((cell) => JSON.stringify(cell)).sort(),
+      people: [...result.people].sort(),
+      repositories: [...result.repositories].sort(),
+    });
+    const shuffled = [rows[3]!, rows[1]!, rows[2]!, rows[0]!];
+    expect(sorted(rollUp(shuffled, (id) => `repo-${id}`))).toEqual(sorted(rollup));
+  });
+
+  it('puts two days of one week in one cell', () => {
+    const week = rollUp(
+      [
+        ['A', 'c1', 'ann', '2024-01-01T10:00:00.000Z', 1, 50, 1, 0, 1],
+        ['A', 'c2', 'ann', '2024-01-07T10:00:00.000Z', 2, 50, 1, 0, 1],
+      ],
+      (id) => id,
+    );
+    expect(week.cells).toEqual([{ week: '2024-01-01', repository: 'A', score: 50, commits: 2, contributions: 2, lines_added: 2, lines_deleted: 0, files_changed: 2, cost_cents: 3 }]);
+  });
 });

@@ -9,7 +9,6 @@ import type { InsightCell, InsightPerson, RepositoryExtent } from './insight-typ
 export type InsightRow = [string, string, string, string, number, number, number, number, number];
 
 interface CommitFigures {
-  asset: string;
   timestamp: string;
   people: number;
   cents: number;
@@ -54,25 +53,38 @@ export interface People {
 
 const EACH_ID_A_PERSON: People = { personOf: (id) => id, merged: () => false };
 
+/** What the fold keeps per repository: its commits by hash, the people credited, the newest commit time. */
+interface AssetFold {
+  commits: Map<string, CommitFigures>;
+  people: Set<string>;
+  last: string;
+}
+
 export function rollUp(rows: Iterable<InsightRow>, assetName: (id: string) => string, identities: People = EACH_ID_A_PERSON): Rollup {
-  const commits = new Map<string, CommitFigures>();
+  const assets = new Map<string, AssetFold>();
   const mergedCommits = new Set<string>();
   const people = new Map<string, Omit<InsightPerson, 'email' | 'name'>>();
-  const assetPeople = new Map<string, Set<string>>();
-  const lastCommit = new Map<string, string>();
-  for (const [asset, hash, contributorId, timestamp, cents, score, added, deleted, files] of rows) {
+  // The scan gives a repository's rows one after another (its index leads with the repository), so
+  // its state is looked up once per run of rows rather than per row; any order still sums the same.
+  let asset: string | undefined;
+  let fold: AssetFold | undefined;
+  for (const [rowAsset, hash, contributorId, timestamp, cents, score, added, deleted, files] of rows) {
+    if (rowAsset !== asset || fold === undefined) {
+      asset = rowAsset;
+      fold = assets.get(asset);
+      if (!fold) assets.set(asset, (fold = { commits: new Map(), people: new Set(), last: timestamp }));
+    }
     const contributor = identities.personOf(contributorId);
-    const key = `${asset}\u0000${hash}`;
-    const commit = commits.get(key);
+    const commit = fold.commits.get(hash);
     if (commit) {
       commit.people += 1;
       commit.cents += cents;
       if (timestamp < commit.timestamp) commit.timestamp = timestamp;
     } else {
-      commits.set(key, { asset, timestamp, people: 1, cents, score, added, deleted, files });
+      fold.commits.set(hash, { timestamp, people: 1, cents, score, added, deleted, files });
     }
     const person = people.get(contributor);
-    const again = identities.merged(contributor) && !addNew(mergedCommits, `${contributor}\u0000${key}`);
+    const again = identities.merged(contributor) && !addNew(mergedCommits, `${contributor}\u0000${asset}\u0000${hash}`);
     if (person && again) {
       // The same person's other address on a commit they already count: its share of the cost only.
       person.cost_cents += cents;
@@ -86,42 +98,54 @@ export function rollUp(rows: Iterable<InsightRow>, assetName: (id: string) => st
     } else {
       people.set(contributor, { commits: 1, lines_added: added, lines_deleted: deleted, files_changed: files, cost_cents: cents, score_sum: score });
     }
-    let seen = assetPeople.get(asset);
-    if (!seen) assetPeople.set(asset, (seen = new Set()));
-    seen.add(contributor);
-    if ((lastCommit.get(asset) ?? '') < timestamp) lastCommit.set(asset, timestamp);
+    fold.people.add(contributor);
+    if (timestamp > fold.last) fold.last = timestamp;
   }
 
-  const weeks = new Map<string, string>();
-  const cells = new Map<string, InsightCell>();
-  for (const commit of commits.values()) {
-    const day = commit.timestamp.slice(0, 10);
-    let week = weeks.get(day);
-    if (week === undefined) weeks.set(day, (week = weekOf(commit.timestamp)));
-    const key = `${week}\u0000${commit.asset}\u0000${commit.score}`;
-    const cell = cells.get(key);
-    if (cell) {
-      cell.commits += 1;
-      cell.contributions += commit.people;
-      cell.lines_added += commit.added;
-      cell.lines_deleted += commit.deleted;
-      cell.files_changed += commit.files;
-      cell.cost_cents += commit.cents;
-    } else {
-      cells.set(key, {
-        week,
-        repository: assetName(commit.asset),
-        score: commit.score,
-        commits: 1,
-        contributions: commit.people,
-        lines_added: commit.added,
-        lines_deleted: commit.deleted,
-        files_changed: commit.files,
-        cost_cents: commit.cents,
-      });
+  // Per repository, cells by week and score as one number (the week's position among those seen, times
+  // 128, plus the score of 0–100), which a Map finds faster than a composed string. Days are looked up
+  // once each: a day's week, and that week's position.
+  const positions = new Map<string, number>();
+  const weeks = new Map<string, { week: string; position: number }>();
+  const cells: InsightCell[] = [];
+  for (const [id, fold] of assets) {
+    const repository = assetName(id);
+    const assetCells = new Map<number, InsightCell>();
+    for (const commit of fold.commits.values()) {
+      const day = commit.timestamp.slice(0, 10);
+      let week = weeks.get(day);
+      if (week === undefined) {
+        const monday = weekOf(commit.timestamp);
+        if (!positions.has(monday)) positions.set(monday, positions.size);
+        weeks.set(day, (week = { week: monday, position: positions.get(monday)! }));
+      }
+      const key = week.position * 128 + commit.score;
+      const cell = assetCells.get(key);
+      if (cell) {
+        cell.commits += 1;
+        cell.contributions += commit.people;
+        cell.lines_added += commit.added;
+        cell.lines_deleted += commit.deleted;
+        cell.files_changed += commit.files;
+        cell.cost_cents += commit.cents;
+      } else {
+        const created: InsightCell = {
+          week: week.week,
+          repository,
+          score: commit.score,
+          commits: 1,
+          contributions: commit.people,
+          lines_added: commit.added,
+          lines_deleted: commit.deleted,
+          files_changed: commit.files,
+          cost_cents: commit.cents,
+        };
+        assetCells.set(key, created);
+        cells.push(created);
+      }
     }
   }
   const repositories = new Map<string, Omit<RepositoryExtent, 'repository'>>();
-  for (const [asset, seen] of assetPeople) repositories.set(asset, { contributors: seen.size, last_commit_at: lastCommit.get(asset)! });
-  return { cells: [...cells.values()], people, repositories };
+  for (const [id, fold] of assets) repositories.set(id, { contributors: fold.people.size, last_commit_at: fold.last });
+  return { cells, people, repositories };
 }
