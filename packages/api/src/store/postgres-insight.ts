@@ -17,17 +17,23 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
   };
   const cells = (() => {
     const { query, where } = scan();
+    // Grouped on bytes (COLLATE "C": the same groups, sorted without the locale's rules) and on the
+    // week's time and the asset's id; the few cells are named and formatted after.
     return pool.query<InsightCell>(
-      `SELECT to_char(date_trunc('week', per_commit.ts AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, a.name AS repository, score,
-         COUNT(*) AS commits, SUM(people) AS contributions, SUM(added) AS lines_added, SUM(deleted) AS lines_deleted,
-         SUM(files) AS files_changed, SUM(cents) AS cost_cents
+      `SELECT to_char(cell.week, 'YYYY-MM-DD') AS week, a.name AS repository, cell.score, cell.commits, cell.contributions,
+         cell.lines_added, cell.lines_deleted, cell.files_changed, cell.cost_cents
        FROM (
-         SELECT c.asset_id, MIN(c.timestamp) AS ts, MAX(ROUND(c.coherence_score * 100))::int AS score, COUNT(*) AS people,
-           MAX(c.lines_added) AS added, MAX(c.lines_deleted) AS deleted, MAX(c.files_changed) AS files, SUM(c.cost_cents) AS cents
-         FROM contributions c ${where}
-         GROUP BY c.asset_id, c.commit_hash
-       ) per_commit JOIN assets a ON a.id = per_commit.asset_id
-       GROUP BY 1, 2, 3`,
+         SELECT date_trunc('week', per_commit.ts AT TIME ZONE 'UTC') AS week, per_commit.asset_id, ROUND(per_commit.score * 100)::int AS score,
+           COUNT(*) AS commits, SUM(people) AS contributions, SUM(added) AS lines_added, SUM(deleted) AS lines_deleted,
+           SUM(files) AS files_changed, SUM(cents) AS cost_cents
+         FROM (
+           SELECT c.asset_id, MIN(c.timestamp) AS ts, MAX(c.coherence_score) AS score, COUNT(*) AS people,
+             MAX(c.lines_added) AS added, MAX(c.lines_deleted) AS deleted, MAX(c.files_changed) AS files, SUM(c.cost_cents) AS cents
+           FROM contributions c ${where}
+           GROUP BY c.asset_id, c.commit_hash COLLATE "C"
+         ) per_commit
+         GROUP BY 1, 2, 3
+       ) cell JOIN assets a ON a.id = cell.asset_id`,
       query.values,
     );
   })();
