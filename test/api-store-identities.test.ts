@@ -3,35 +3,16 @@
 // brings rows of the previous model versions to the current ones with totals equal to their sums.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { contributionsForCommit, type ContributionRecord, type GitCommit } from '../packages/core/src/index.js';
+import type { ContributionRecord } from '../packages/core/src/index.js';
 import { rescoreToEnd, type ContributionStore } from '../packages/api/src/index.js';
-import { STORE_KINDS, hashFor, kindTitle, type StoreHandle } from '../packages/api/test/harness.js';
+import { STORE_KINDS, kindTitle, type StoreHandle } from '../packages/api/test/harness.js';
+import { helloRecords as records, personCommit as commit } from './support/person-commits.js';
 import { asPreviousRelease } from './support/previous-release.js';
 
 const ANN_OLD = { name: 'Ann Lee', email: 'ann@old.example' };
 const ANN_NEW = { name: 'Ann Lee', email: 'ann@new.example' };
 const ANN_NOREPLY = { name: 'ann', email: '123+ann@users.noreply.github.com' };
 const ANN_SMITH = { name: 'Ann Smith', email: 'asmith@example.org' };
-
-let clock = Date.parse('2024-03-01T00:00:00Z');
-
-function commit(label: string, author: { name: string; email: string }, options: { coAuthor?: { name: string; email: string }; lines?: number } = {}): GitCommit {
-  const date = new Date((clock += 3_600_000)).toISOString();
-  return {
-    hash: hashFor(label),
-    parents: [],
-    author: { ...author, date },
-    committer: { ...author, date },
-    subject: label,
-    message: options.coAuthor ? `${label}\n\nCo-authored-by: ${options.coAuthor.name} <${options.coAuthor.email}>\n` : label,
-    files: [
-      { path: `src/${label}.ts`, linesAdded: options.lines ?? 20, linesDeleted: 2, binary: false },
-      { path: `test/${label}.test.ts`, linesAdded: 5, linesDeleted: 0, binary: false },
-    ],
-  };
-}
-
-const records = (...commits: GitCommit[]) => commits.flatMap((each) => contributionsForCommit(each, 'octo/hello'));
 
 const rescoreAll = (store: ContributionStore, limit: number) => rescoreToEnd((request) => store.rescore(request), limit);
 

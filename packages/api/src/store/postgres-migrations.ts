@@ -134,4 +134,30 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       UPDATE contributors SET name_at = (SELECT MAX(c.timestamp) FROM contributions c WHERE c.contributor_id = contributors.id);
     `,
   },
+  {
+    version: 8,
+    name: 'a data version: every write statement adds one',
+    // What the dashboard's cache compares (dataVersion()): SUM(changes) grows with every committed write
+    // to what the figures are read from, from any server or anyone else, and a reader sees it in the
+    // same snapshot as the data. Inserted rows, not a counter row, so writers never wait on each other;
+    // the fold sums them into one row, leaving the total unchanged. assets.total_cost_cents is not among
+    // the figures, so the fold of the cost deltas, which updates only it, adds nothing.
+    sql: `
+      CREATE TABLE data_changes (changes BIGINT NOT NULL);
+      CREATE FUNCTION data_changed() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+      BEGIN
+        INSERT INTO data_changes (changes) VALUES (1);
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER contributions_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON contributions
+        FOR EACH STATEMENT EXECUTE FUNCTION data_changed();
+      CREATE TRIGGER contributors_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON contributors
+        FOR EACH STATEMENT EXECUTE FUNCTION data_changed();
+      CREATE TRIGGER identity_links_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON identity_links
+        FOR EACH STATEMENT EXECUTE FUNCTION data_changed();
+      CREATE TRIGGER assets_changed AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF name, asset_type ON assets
+        FOR EACH STATEMENT EXECUTE FUNCTION data_changed();
+    `,
+  },
 ];

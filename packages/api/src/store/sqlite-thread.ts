@@ -160,6 +160,10 @@ export class ThreadedSqliteStore implements ContributionStore {
     return this.#call('insight', filter, latest);
   }
 
+  dataVersion(): Promise<string> {
+    return this.#call('dataVersion');
+  }
+
   repositoryActivity(): Promise<RepositoryActivity[]> {
     return this.#call('repositoryActivity');
   }

@@ -395,6 +395,15 @@ export class SqliteStore implements ContributionStore {
     return sqliteRepositoryActivity(this.#db);
   }
 
+  /**
+   * data_version moves when another connection commits (another process, the CLI); total_changes()
+   * counts this connection's own changed rows, those made by triggers included. Both only grow while
+   * the connection is open, and a cache keyed on them lives no longer than the connection.
+   */
+  async dataVersion(): Promise<string> {
+    return `${this.#db.pragma('data_version', { simple: true })}.${this.#db.prepare('SELECT total_changes()').pluck().get()}`;
+  }
+
   async identities(): Promise<IdentityOverview> {
     return readIdentities(this.#db);
   }

@@ -144,6 +144,12 @@ export interface ContributionStore extends IdentityStore {
   insight(filter: ContributionFilter, latest: number): Promise<InsightFigures>;
   /** When each repository last received a contribution, for monitoring. */
   repositoryActivity(): Promise<RepositoryActivity[]>;
+  /**
+   * A token for the state of the stored data: it changes with every committed write, by this store or
+   * by any other process on the same database, and never comes back. Two equal readings mean nothing
+   * was written in between (some reads may change it too; never the other way round).
+   */
+  dataVersion(): Promise<string>;
   /** The connection pool's state, where the store has one. */
   poolStatus?(): PoolStatus[];
   /** Throws when the database cannot be reached. */
