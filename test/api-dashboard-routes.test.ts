@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, openSqliteStore, type CoherenceApp, type SqliteStore } from '../packages/api/src/index.js';
 import { hashFor, payload } from '../packages/api/test/harness.js';
@@ -43,6 +44,34 @@ describe('the dashboard routes', () => {
     const style = await api.request('/assets/dashboard.css');
     expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expect((await api.request('/assets/other.js')).status).toBe(404);
+  });
+
+  it('answers /api/insight from memory until a write, says which in Server-Timing, and compresses it', async () => {
+    const post = (label: string) =>
+      api.request('/api/contributions/github', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'write-key' },
+        body: JSON.stringify(payload({ commit_hash: hashFor(label), metadata: { subject: 'x'.repeat(2000) } })),
+      });
+    await post('one');
+    const read = (headers: Record<string, string> = {}) => api.request('/api/insight', { headers: { 'x-api-key': 'read-key', ...headers } });
+    const timing = (response: Response) => /^insight;dur=[\d.]+;desc="(\w+)"$/.exec(response.headers.get('server-timing') ?? '')?.[1];
+
+    const first = await read();
+    expect(timing(first)).toBe('computed');
+    expect(first.headers.get('content-type')).toBe('application/json');
+    const body = await first.json();
+    const kept = await read({ 'accept-encoding': 'br' });
+    expect(timing(kept)).toBe('kept');
+    expect(kept.headers.get('content-encoding')).toBe('br');
+    expect(kept.headers.get('vary')).toBe('accept-encoding');
+    expect(JSON.parse(brotliDecompressSync(Buffer.from(await kept.arrayBuffer())).toString())).toEqual(body);
+
+    await post('two');
+    const after = await read({ 'accept-encoding': 'gzip' });
+    expect(timing(after)).toBe('computed');
+    expect(after.headers.get('content-encoding')).toBe('gzip');
+    expect(JSON.parse(gunzipSync(Buffer.from(await after.arrayBuffer())).toString()).totals.commits).toBe(body.totals.commits + 1);
   });
 
   it('answers /api/insight behind the read key, and names a bad filter in a 422', async () => {

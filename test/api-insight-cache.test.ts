@@ -1,8 +1,10 @@
-// The data version against every store: SQLite (in process and on its thread) and PostgreSQL. It moves
-// with every kind of write, by this store or another connection, and not otherwise.
+// The dashboard's kept answers against every store: SQLite (in process and on its thread) and
+// PostgreSQL. The data version moves with every kind of write, by this store or another connection,
+// and not otherwise; the cache answers from memory only while it has not moved, so what it serves
+// after a write, an identity merge or a rescore equals the figures computed afresh.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildInsight, rescoreToEnd, type ContributionStore } from '../packages/api/src/index.js';
+import { buildInsight, InsightCache, rescoreToEnd, type ContributionStore } from '../packages/api/src/index.js';
 import { STORE_KINDS, kindTitle, type StoreHandle } from '../packages/api/test/harness.js';
 import { helloRecords as records, personCommit as commit } from './support/person-commits.js';
 import { asPreviousRelease } from './support/previous-release.js';
@@ -11,8 +13,30 @@ const ANN = { name: 'Ann', email: 'ann@example.com' };
 const ANN_WORK = { name: 'Ann', email: 'ann@work.example' };
 const BOB = { name: 'Bob', email: 'bob@example.com' };
 
+
+/** The store, counting the times the figures are computed. */
+function counted(store: ContributionStore) {
+  const counts = { insight: 0 };
+  const source = {
+    insight: (...args: Parameters<ContributionStore['insight']>) => {
+      counts.insight += 1;
+      return store.insight(...args);
+    },
+    dataVersion: () => store.dataVersion(),
+  };
+  return { source, counts };
+}
+
+/** The figures as a fresh computation gives them, without the time they were computed. */
+async function fresh(store: ContributionStore) {
+  const { generated_at: _at, ...figures } = await buildInsight(store, {});
+  return figures;
+}
+
+const figuresOf = ({ generated_at: _at, ...figures }: Awaited<ReturnType<typeof buildInsight>>) => figures;
+
 for (const kind of STORE_KINDS) {
-  describe.skipIf(kind.skipReason !== undefined)(kindTitle(kind, 'data version'), () => {
+  describe.skipIf(kind.skipReason !== undefined)(kindTitle(kind, 'data version and kept dashboard answers'), () => {
     let handle: StoreHandle;
     let store: ContributionStore;
 
@@ -52,6 +76,41 @@ for (const kind of STORE_KINDS) {
       const other = await handle.reopen();
       await other.ingestIds(records(commit('b4', BOB)));
       await moved('a write through another connection');
+    });
+
+    it('answers from memory until a write, a merge, a rescore or another connection changes the data, then afresh', async () => {
+      const { source, counts } = counted(store);
+      const cache = new InsightCache(source);
+      const first = await cache.answer({});
+      expect(first.cached).toBe(false);
+      expect(figuresOf(first.insight)).toEqual(await fresh(store));
+      const again = await cache.answer({});
+      expect(again.cached).toBe(true);
+      expect(again.insight).toBe(first.insight);
+      expect(counts.insight).toBe(1);
+      // Another selection is an answer of its own.
+      expect((await cache.answer({ repository: 'octo/hello' })).cached).toBe(false);
+
+      const changes: Array<[string, () => Promise<unknown>]> = [
+        ['a new contribution', () => store.ingestIds(records(commit('b5', BOB)))],
+        ['a merge', () => store.mergeIdentities(ANN.email, [ANN_WORK.email])],
+        ['rows of the previous models', () => store.ingestIds(records(commit('b6', BOB, { lines: 4000 })).map(asPreviousRelease))],
+        ['a rescore', () => rescoreToEnd((request) => store.rescore(request), 10)],
+        ['another connection', async () => (await handle.reopen()).ingestIds(records(commit('b7', ANN)))],
+      ];
+      let previous = figuresOf(first.insight);
+      for (const [what, change] of changes) {
+        await change();
+        const after = await cache.answer({});
+        expect(after.cached, what).toBe(false);
+        const figures = figuresOf(after.insight);
+        expect(figures, what).toEqual(await fresh(store));
+        expect(figures, what).not.toEqual(previous);
+        expect((await cache.answer({})).cached, what).toBe(true);
+        previous = figures;
+      }
+      // The merge counts Ann once.
+      expect(previous.totals.contributors).toBe(2);
     });
   });
 }

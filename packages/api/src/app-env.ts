@@ -2,6 +2,7 @@
 
 import type { ContributionStore } from './store/types.js';
 import type { AccessControl } from './access.js';
+import type { InsightCache } from './insight/insight-cache.js';
 import type { ApiMetrics } from './observability/metrics.js';
 import type { ServerLog } from './observability/server-log.js';
 
@@ -9,6 +10,8 @@ export type Logger = (line: string) => void;
 
 export interface AppServices {
   store: ContributionStore;
+  /** The dashboard's figures, kept while the data does not change. */
+  insight: InsightCache;
   access: AccessControl;
   /** Unset: the webhook receiver refuses every delivery. */
   webhookSecret: string | undefined;

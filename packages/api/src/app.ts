@@ -7,6 +7,7 @@ import { createAccessControl } from './access.js';
 import type { AppEnv, AppServices, Logger } from './app-env.js';
 import { errorHandler, notFound } from './error-handler.js';
 import { apiErrors, fieldErrors } from './errors.js';
+import { InsightCache } from './insight/insight-cache.js';
 import { registerOpenApi } from './openapi.js';
 import { instrumentStore } from './observability/instrumented-store.js';
 import { createApiMetrics } from './observability/metrics.js';
@@ -65,7 +66,7 @@ export function createApp(options: AppOptions): CoherenceApp {
   const log = createServerLog(options.logger ?? stderrLogger(), options.logFormat ?? 'json', [...apiKeys, readKey, webhookSecret]);
   const metrics = options.metrics === false ? undefined : createApiMetrics(options.store);
   const store = metrics ? instrumentStore(options.store, metrics) : options.store;
-  const services: AppServices = { store, access: createAccessControl(apiKeys, readKey), webhookSecret, log, metrics };
+  const services: AppServices = { store, insight: new InsightCache(store), access: createAccessControl(apiKeys, readKey), webhookSecret, log, metrics };
 
   const api = new OpenAPIHono<AppEnv>({
     // Query and path parameters that fail their schema: a 422 naming each one, from the one error handler.

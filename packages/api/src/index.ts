@@ -15,6 +15,7 @@ export { ApiError, ConfigError, type ErrorCode, type FieldError } from './errors
 export { MAX_BODY_BYTES } from './json-body.js';
 export { MAX_BATCH_ITEMS } from './schemas/contribution-payload.js';
 export { buildInsight, githubRepositoryUrl, DEFAULT_LATEST, DEFAULT_TOP, type Insight, type InsightSelection, type InsightOptions } from './insight/insight.js';
+export { InsightCache, type InsightAnswer } from './insight/insight-cache.js';
 export { reportPage, type ReportSelection } from './dashboard/page.js';
 export { dashboardAssets, DashboardMissingError, type DashboardAssets } from './dashboard/assets.js';
 export { LOG_FORMATS, type LogFormat } from './observability/server-log.js';
