@@ -24,25 +24,51 @@ afterEach(async () => {
 });
 
 describe('the dashboard routes', () => {
-  it('serves the page to anyone (it holds no figures), with a policy allowing only its own script', async () => {
+  it('serves the page to anyone (it holds no figures), with a policy allowing only its own scripts', async () => {
     const page = await api.request('/');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
     const html = await page.text();
-    expect(html).toContain('<script src="assets/dashboard.js" defer></script>');
+    // The request script first, running as soon as it arrives; the page's script after the page is parsed.
+    expect(html).toMatch(/<script src="assets\/request\.[0-9a-f]{16}\.js" async><\/script>\n<link rel="stylesheet" href="assets\/dashboard\.[0-9a-f]{16}\.css">/);
+    expect(html).toMatch(/<script src="assets\/dashboard\.[0-9a-f]{16}\.js" defer><\/script>/);
     expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'; script-src 'self';/);
     expect(html).not.toMatch(/https?:\/\//);
   });
 
-  it('serves the built script and style, revalidated by ETag', async () => {
-    const script = await api.request('/assets/dashboard.js');
-    expect(script.status).toBe(200);
-    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-    expect((await script.text()).length).toBeGreaterThan(50_000);
-    const etag = script.headers.get('etag')!;
+  it('serves each file under its hashed name for good and its plain name revalidated, compressed as accepted', async () => {
+    const html = await (await api.request('/')).text();
+    const scriptPath = /src="(assets\/dashboard\.[0-9a-f]{16}\.js)"/.exec(html)![1]!;
+    const hashed = await api.request(`/${scriptPath}`);
+    expect(hashed.status).toBe(200);
+    expect(hashed.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const text = await hashed.text();
+    expect(text.length).toBeGreaterThan(50_000);
+
+    const plain = await api.request('/assets/dashboard.js');
+    expect(plain.headers.get('cache-control')).toBe('no-cache');
+    expect(await plain.text()).toBe(text);
+    const etag = plain.headers.get('etag')!;
+    expect(hashed.headers.get('etag')).toBe(etag);
+    expect(scriptPath).toContain(etag.slice(1, -1));
     expect((await api.request('/assets/dashboard.js', { headers: { 'if-none-match': etag } })).status).toBe(304);
+
+    for (const [accepted, encoding, decode] of [
+      ['gzip, deflate, br', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+    ] as const) {
+      const compressed = await api.request(`/${scriptPath}`, { headers: { 'accept-encoding': accepted } });
+      expect(compressed.headers.get('content-encoding')).toBe(encoding);
+      expect(compressed.headers.get('vary')).toBe('accept-encoding');
+      const bytes = Buffer.from(await compressed.arrayBuffer());
+      expect(bytes.length).toBeLessThan(text.length / 2);
+      expect(decode(bytes).toString()).toBe(text);
+    }
     const style = await api.request('/assets/dashboard.css');
     expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await api.request('/assets/request.js')).status).toBe(200);
     expect((await api.request('/assets/other.js')).status).toBe(404);
   });
 

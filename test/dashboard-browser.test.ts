@@ -99,9 +99,11 @@ describe.skipIf(chromiumTool.skipReason !== undefined)(
     it('loads with no console errors and shows the figures of the database, the top contributor and every chart', async () => {
       const server = await serve();
       const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-      const { page, errors } = await watchedPage(context);
+      const { page, errors, requests } = await watchedPage(context);
       await page.goto(`${server.url}/`);
       await ready(page);
+      // The figures are asked for once: by the early request script, whose answer the page takes.
+      expect(requests.filter((url) => url.includes('/api/insight'))).toHaveLength(1);
       const expected = expectedHeadline(db);
       expect(await headline(page)).toEqual(expected);
       expect(expected.topByCost).toBe(TEAM.ada.name);

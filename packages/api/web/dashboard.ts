@@ -5,7 +5,8 @@
 import type { Insight } from '../src/insight/insight.ts';
 import { drawChart, type ChartName } from './charts.ts';
 import { formatCents, formatCount, formatScore, formatTime } from './format.ts';
-import { describeSelection, insightQuery, selectionFromSearch, selectionToSearch, type PageSelection } from './selection.ts';
+import { KEY_STORAGE, takeInsightResponse } from './insight-request.ts';
+import { describeSelection, insightUrl, selectionFromSearch, selectionToSearch, type PageSelection } from './selection.ts';
 import { renderTable, tableSpec, tableText } from './tables.ts';
 
 /** What the HTML report embeds in <script type="application/json" id="coherence-data">. */
@@ -13,8 +14,6 @@ export interface EmbeddedReport {
   insight: Insight;
   selection: PageSelection;
 }
-
-const KEY_STORAGE = 'coherence.readKey';
 
 const PANELS: Array<{ name: ChartName; title: string; wide?: boolean }> = [
   { name: 'weekly-cost', title: 'Cost per week', wide: true },
@@ -208,7 +207,7 @@ function startLive(root: HTMLElement): void {
     const key = sessionStorage.getItem(KEY_STORAGE);
     let response: Response;
     try {
-      response = await fetch(`api/insight?${insightQuery(selection)}`, { headers: key ? { 'x-api-key': key } : {} });
+      response = await takeInsightResponse(insightUrl(selection), key);
     } catch (error) {
       if (ticket !== loading) return;
       status.textContent = `The server could not be reached: ${(error as Error).message}`;

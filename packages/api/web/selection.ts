@@ -44,6 +44,9 @@ export function insightQuery(selection: PageSelection): string {
   return params.toString();
 }
 
+/** The page's request for the selection's figures, relative to the page. */
+export const insightUrl = (selection: PageSelection): string => `api/insight?${insightQuery(selection)}`;
+
 function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }

@@ -17,16 +17,30 @@ export interface ReportSelection {
 // from its own origin (the served dashboard), or nothing at all (the report).
 const SERVED_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'";
 
-export function servedPage(): string {
+/** Where the served page finds its files, relative to it. */
+export interface ServedAssetPaths {
+  script: string;
+  style: string;
+  request: string;
+}
+
+const UNVERSIONED: ServedAssetPaths = { script: 'assets/dashboard.js', style: 'assets/dashboard.css', request: 'assets/request.js' };
+
+/**
+ * The request script comes first and runs as soon as it arrives (async: not after the style sheet, as
+ * a deferred script would); the page's script runs once the page is parsed and styled.
+ */
+export function servedPage(paths: ServedAssetPaths = UNVERSIONED): string {
   return shell({
     title: 'Coherence',
     head: `<meta http-equiv="Content-Security-Policy" content="${SERVED_POLICY}">
-<link rel="stylesheet" href="assets/dashboard.css">`,
-    body: '<script src="assets/dashboard.js" defer></script>',
+<script src="${paths.request}" async></script>
+<link rel="stylesheet" href="${paths.style}">`,
+    body: `<script src="${paths.script}" defer></script>`,
   });
 }
 
-export function reportPage(assets: DashboardAssets, insight: Insight, selection: ReportSelection): string {
+export function reportPage(assets: Pick<DashboardAssets, 'script' | 'style'>, insight: Insight, selection: ReportSelection): string {
   const data = JSON.stringify({ insight, selection });
   return shell({
     title: 'Coherence report',
