@@ -1,16 +1,21 @@
 // `pnpm bench:dashboard`: how fast the dashboard opens on a large database. Fills a SQLite file with
-// 100,000 contributions (60 people, 6 repositories, three years, one in five commits co-authored),
-// serves it with `coherence serve`, and times GET /api/insight for the whole database and for one
-// repository (median of several runs after one warm-up), then, when Chromium is installed, the page
-// from navigation to drawn charts. Also times `coherence report --format html` on the same file, and
-// the same figures from PostgreSQL (a schema of its own, dropped afterwards) when it is reachable.
+// 100,000 contributions (60 people, 6 repositories, three years, one in five commits co-authored) and
+// serves it with `coherence serve`; then the same contributions in a PostgreSQL schema of its own
+// (dropped afterwards), served the same way, when PostgreSQL is reachable. For each store it times
+// GET /api/insight for the whole database, one repository and six months, each right after a write
+// (so the figures are computed) and the whole database again while nothing changes (so they are kept),
+// and, when Chromium is installed, the page from navigation to drawn charts, both ways. Each figure is
+// the median of several runs after one warm-up. The page's time is split into the server's part (its
+// Server-Timing), the browser's (navigation to the page's "drawn" mark) and, around them, the driver's
+// (Playwright's navigation and wait). The server process's CPU time per computed answer is given too,
+// since a busy machine stretches the wall-clock times. Also times `coherence report --format html`.
 // Usage: pnpm bench:dashboard [-- --contributions 100000 --runs 5 --postgres-url postgres://…]
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -27,7 +32,7 @@ const BAR_MS = 1000;
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'packages/cli/dist/cli.js');
-const { buildInsight, openPostgresStore, openSqliteStore, toStoreRow } = await import(join(root, 'packages/api/dist/index.js'));
+const { openPostgresStore, openSqliteStore, toStoreRow } = await import(join(root, 'packages/api/dist/index.js'));
 const { recordFromPayload } = await import(join(root, 'packages/core/dist/index.js'));
 
 const dir = mkdtempSync(join(tmpdir(), 'coherence-bench-dashboard-'));
@@ -35,6 +40,7 @@ const db = join(dir, 'dashboard.db');
 const hash = (label) => createHash('sha1').update(label).digest('hex');
 const START = Date.parse('2023-01-02T00:00:00Z');
 const SPAN = 3 * 365 * 86_400_000;
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 /** The benchmark's contributions, in batches of 5,000; answers the number of commits. */
 function generate(write) {
@@ -83,15 +89,15 @@ function generate(write) {
   return commit;
 }
 
-function fill() {
+function fillSqlite() {
   const store = openSqliteStore(db);
   const commits = generate((batch) => store.storeRows(batch.map(toStoreRow)));
   store.closeSync();
   return commits;
 }
 
-/** buildInsight on PostgreSQL, in process: the whole database and one repository. */
-async function timePostgres(url) {
+/** The same contributions in a schema of its own; answers how `coherence serve` reaches it, and how to drop it. */
+async function fillPostgres(url) {
   const pg = (await import(createRequire(join(root, 'packages/api/package.json')).resolve('pg'))).default;
   const schema = `coherence_bench_dashboard_${process.pid}`;
   let store;
@@ -101,36 +107,35 @@ async function timePostgres(url) {
     process.stderr.write(`PostgreSQL skipped: ${error.message}\n`);
     return undefined;
   }
-  try {
-    const pending = [];
-    generate((batch) => pending.push(batch));
-    for (const batch of pending) for (let start = 0; start < batch.length; start += 1000) await store.ingestIds(batch.slice(start, start + 1000));
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(`VACUUM ANALYZE "${schema}".contributions`);
-    await client.end();
-    const timed = async (selection) => {
-      await buildInsight(store, selection);
-      const runs = [];
-      for (let run = 0; run < RUNS; run += 1) {
-        const started = performance.now();
-        await buildInsight(store, selection);
-        runs.push(performance.now() - started);
-      }
-      return median(runs);
-    };
-    return { whole: await timed({}), one: await timed({ repository: 'bench/repo-3' }) };
-  } finally {
-    await store.close();
+  const drop = async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await client.end();
+  };
+  try {
+    const pending = [];
+    generate((batch) => pending.push(batch));
+    for (const batch of pending) for (let start = 0; start < batch.length; start += 1000) await store.ingestIds(batch.slice(start, start + 1000));
+    await store.close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`VACUUM ANALYZE "${schema}".contributions`);
+    await client.end();
+  } catch (error) {
+    await drop();
+    throw error;
   }
+  const served = new URL(url);
+  served.searchParams.set('options', `-c search_path=${schema}`);
+  return { databaseUrl: served.toString(), drop };
 }
 
-function serve() {
-  const child = spawn(process.execPath, [cli, 'serve', '--db', db, '--port', '0', '--log-format', 'json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+function serve(args, env = {}) {
+  const child = spawn(process.execPath, [cli, 'serve', ...args, '--port', '0', '--log-format', 'json'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, DATABASE_URL: '', ...env },
+  });
   return new Promise((resolvePromise, reject) => {
     let text = '';
     child.stderr.on('data', (chunk) => {
@@ -144,19 +149,64 @@ function serve() {
 
 const median = (numbers) => [...numbers].sort((a, b) => a - b)[Math.floor(numbers.length / 2)];
 
-async function time(url) {
-  const started = performance.now();
-  const response = await fetch(url);
-  const body = await response.text();
-  if (!response.ok) throw new Error(`${response.status}: ${body}`);
-  return { ms: performance.now() - started, bytes: Buffer.byteLength(body) };
+/** The server process's CPU time so far (its threads included), in ms. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
 }
 
-async function timeRequests(url) {
-  await time(url); // warm-up: the page cache and the statement cache
+let written = 0;
+/** One new contribution through the API: every answer kept so far is then out of date. */
+async function write(base) {
+  written += 1;
+  const response = await fetch(`${base}/api/contributions/github`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      contributor_email: 'dev1@example.com',
+      repository: 'bench/repo-0',
+      commit_hash: hash(`bench write ${process.pid} ${written}`),
+      cost_amount: 0.5,
+      metadata: { files_changed: 1, lines_added: 3, lines_deleted: 1, contributor_name: 'Developer 1', role: 'author', timestamp: new Date(START + SPAN).toISOString(), subject: 'A write', cost_basis: 'numstat' },
+    }),
+  });
+  if (!response.ok) throw new Error(`write: ${response.status} ${await response.text()}`);
+}
+
+async function request(url) {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { 'accept-encoding': 'br' } });
+  // fetch decompresses the body; Content-Length is what was sent.
+  const body = Buffer.from(await response.arrayBuffer());
+  if (!response.ok) throw new Error(`${response.status}: ${body}`);
+  const timing = /dur=([\d.]+);desc="(\w+)"/.exec(response.headers.get('server-timing') ?? '');
+  return { ms: performance.now() - started, bytes: body.length, sent: Number(response.headers.get('content-length')), kept: timing?.[2] === 'kept' };
+}
+
+/** Medians over RUNS: computed (a write before each) and, for the whole database, kept. */
+async function timeApi(base, pid) {
+  const computed = async (path) => {
+    await request(`${base}${path}`);
+    const runs = [];
+    let cpu = 0;
+    for (let run = 0; run < RUNS; run += 1) {
+      await write(base);
+      const before = cpuMs(pid);
+      const result = await request(`${base}${path}`);
+      cpu += cpuMs(pid) - before;
+      if (result.kept) throw new Error(`${path} was kept after a write`);
+      runs.push(result);
+    }
+    return { ms: median(runs.map((run) => run.ms)), bytes: runs[0].bytes, sent: runs[0].sent, cpu: cpu / RUNS };
+  };
+  const whole = await computed('/api/insight');
+  const one = await computed('/api/insight?repository=bench/repo-3');
+  const ranged = await computed('/api/insight?since=2025-01-01&until=2025-07-01');
+  await request(`${base}/api/insight`); // computed once more: the last write came after it was kept
   const runs = [];
-  for (let run = 0; run < RUNS; run += 1) runs.push(await time(url));
-  return { ms: median(runs.map((run) => run.ms)), bytes: runs[0].bytes };
+  for (let run = 0; run < RUNS; run += 1) runs.push(await request(`${base}/api/insight`));
+  if (!runs.every((run) => run.kept)) throw new Error('the whole database was computed again with no write');
+  return { whole, kept: { ms: median(runs.map((run) => run.ms)), bytes: runs[0].bytes }, one, ranged };
 }
 
 function chromiumPath() {
@@ -168,61 +218,101 @@ function chromiumPath() {
   return undefined;
 }
 
-async function timePage(url) {
-  const executablePath = chromiumPath();
-  if (!executablePath) return undefined;
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
-  try {
-    const times = [];
-    for (let run = 0; run <= RUNS; run += 1) {
-      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      const started = performance.now();
-      await page.goto(url);
-      await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
-      if (run > 0) times.push(performance.now() - started);
-      await page.close();
-    }
-    return median(times);
-  } finally {
-    await browser.close();
+/** The page, in a fresh browser context each run (nothing cached); `afterWrite`: its figures computed. */
+async function timePage(browser, base, afterWrite) {
+  const runs = [];
+  for (let run = 0; run <= RUNS; run += 1) {
+    if (afterWrite) await write(base);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const started = performance.now();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+    const wall = performance.now() - started;
+    const inPage = await page.evaluate(() => ({
+      drawn: performance.getEntriesByName('coherence:drawn')[0]?.startTime,
+      server: performance
+        .getEntriesByType('resource')
+        .flatMap((entry) => (entry.name.includes('/api/insight') ? entry.serverTiming : []))
+        .map((timing) => ({ ms: timing.duration, kept: timing.description === 'kept' }))[0],
+    }));
+    await page.close();
+    if (inPage.server.kept === afterWrite) throw new Error(`the page's figures were ${inPage.server.kept ? 'kept' : 'computed'}`);
+    if (run > 0) runs.push({ wall, drawn: inPage.drawn, server: inPage.server.ms });
   }
+  return { wall: median(runs.map((run) => run.wall)), drawn: median(runs.map((run) => run.drawn)), server: median(runs.map((run) => run.server)) };
 }
 
-try {
-  let started = performance.now();
-  const commits = fill();
-  process.stderr.write(`filled ${db}: ${TARGET} contributions, ${commits} commits in ${((performance.now() - started) / 1000).toFixed(1)} s (${(statSync(db).size / 1048576).toFixed(0)} MiB)\n`);
-  const { url, child } = await serve();
+/** Every figure for one store, served by `coherence serve` with these arguments and environment. */
+async function measure(args, env) {
+  const { url, child } = await serve(args, env);
   try {
-    const whole = await timeRequests(`${url}/api/insight`);
-    const one = await timeRequests(`${url}/api/insight?repository=bench/repo-3`);
-    const ranged = await timeRequests(`${url}/api/insight?since=2025-01-01&until=2025-07-01`);
-    const page = await timePage(`${url}/`);
-    started = performance.now();
-    const out = join(dir, 'report.html');
-    execFileSync(process.execPath, [cli, 'report', '--db', db, '--format', 'html', '--out', out], { stdio: 'ignore' });
-    const report = performance.now() - started;
-    const postgres = await timePostgres(values['postgres-url']);
-    const rows = [
-      ['GET /api/insight (everything)', whole.ms, `${(whole.bytes / 1024).toFixed(0)} KiB`],
-      ['GET /api/insight?repository=…', one.ms, `${(one.bytes / 1024).toFixed(0)} KiB`],
-      ['GET /api/insight?since=…&until=… (6 months)', ranged.ms, `${(ranged.bytes / 1024).toFixed(0)} KiB`],
-      ...(page === undefined ? [] : [['dashboard page, navigation to charts drawn (Chromium)', page, '']]),
-      ['coherence report --format html (whole process)', report, existsSync(out) ? `${(statSync(out).size / 1024).toFixed(0)} KiB` : ''],
-      ...(postgres === undefined
-        ? []
-        : [
-            ['PostgreSQL: the same figures (everything, in process)', postgres.whole, ''],
-            ['PostgreSQL: one repository (in process)', postgres.one, ''],
-          ]),
-    ];
-    process.stdout.write(`\n${TARGET.toLocaleString('en-US')} contributions, median of ${RUNS} runs after a warm-up (bar: page open ≤ ${BAR_MS} ms)\n`);
-    for (const [what, ms, size] of rows) process.stdout.write(`${what.padEnd(56)} ${ms.toFixed(0).padStart(6)} ms  ${size}\n`);
-    if (page === undefined) process.stdout.write('(no Chromium found: the page was not timed)\n');
+    const api = await timeApi(url, child.pid);
+    const executablePath = chromiumPath();
+    if (!executablePath) return { api };
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+    try {
+      return { api, kept: await timePage(browser, url, false), computed: await timePage(browser, url, true) };
+    } finally {
+      await browser.close();
+    }
   } finally {
     child.kill('SIGTERM');
   }
+}
+
+const ms = (value) => (value === undefined ? '' : `${value.toFixed(0)} ms`);
+const kib = (bytes) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+function rows(figures) {
+  const { api, kept, computed } = figures;
+  const page = (label, timing) =>
+    timing === undefined
+      ? []
+      : [
+          [`page, ${label}: navigation to charts drawn (driver's clock)`, ms(timing.wall)],
+          ['  of which in the browser, navigation to drawn', ms(timing.drawn)],
+          ['  of which the server, /api/insight', ms(timing.server)],
+        ];
+  return [
+    ['GET /api/insight, whole database, after a write (computed)', `${ms(api.whole.ms)}, CPU ${ms(api.whole.cpu)}, ${kib(api.whole.bytes)} (${kib(api.whole.sent)} brotli)`],
+    ['GET /api/insight, whole database, unchanged (kept)', ms(api.kept.ms)],
+    ['GET /api/insight?repository=…, after a write', `${ms(api.one.ms)}, CPU ${ms(api.one.cpu)}`],
+    ['GET /api/insight?since=…&until=… (6 months), after a write', `${ms(api.ranged.ms)}, CPU ${ms(api.ranged.cpu)}`],
+    ...page('data unchanged', kept),
+    ...page('right after a write', computed),
+  ];
+}
+
+function print(title, figures) {
+  process.stdout.write(`\n${title}\n`);
+  for (const [what, value] of rows(figures)) process.stdout.write(`${what.padEnd(64)} ${value}\n`);
+  if (figures.kept === undefined) process.stdout.write('(no Chromium found: the page was not timed)\n');
+}
+
+try {
+  process.stdout.write(`load average at the start: ${load()}\n`);
+  let started = performance.now();
+  const commits = fillSqlite();
+  process.stderr.write(`filled ${db}: ${TARGET} contributions, ${commits} commits in ${((performance.now() - started) / 1000).toFixed(1)} s (${(statSync(db).size / 1048576).toFixed(0)} MiB)\n`);
+  const sqlite = await measure(['--db', db], {});
+  started = performance.now();
+  const out = join(dir, 'report.html');
+  execFileSync(process.execPath, [cli, 'report', '--db', db, '--format', 'html', '--out', out], { stdio: 'ignore' });
+  const report = performance.now() - started;
+  const header = `${TARGET.toLocaleString('en-US')} contributions, medians of ${RUNS} runs after a warm-up (bar: page open ≤ ${BAR_MS} ms)`;
+  print(`${header}\nSQLite`, sqlite);
+  process.stdout.write(`${'coherence report --format html (whole process)'.padEnd(64)} ${ms(report)}, ${existsSync(out) ? kib(statSync(out).size) : ''}\n`);
+
+  const postgres = await fillPostgres(values['postgres-url']);
+  if (postgres) {
+    try {
+      print('PostgreSQL (the same contributions, served by coherence serve)', await measure([], { DATABASE_URL: postgres.databaseUrl }));
+    } finally {
+      await postgres.drop();
+    }
+  }
+  process.stdout.write(`\nload average at the end: ${load()}\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
