@@ -141,12 +141,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     // to what the figures are read from, from any server or anyone else, and a reader sees it in the
     // same snapshot as the data. Inserted rows, not a counter row, so writers never wait on each other;
     // the fold sums them into one row, leaving the total unchanged. assets.total_cost_cents is not among
-    // the figures, so the fold of the cost deltas, which updates only it, adds nothing.
+    // the figures, so the fold of the cost deltas, which updates only it, adds nothing. One row per
+    // transaction is enough: a transaction-local setting says this one has written its row (in this
+    // schema), which kept a single post's several statements from adding ~20% to its time.
     sql: `
       CREATE TABLE data_changes (changes BIGINT NOT NULL);
       CREATE FUNCTION data_changed() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
       BEGIN
-        INSERT INTO data_changes (changes) VALUES (1);
+        IF current_setting('coherence.data_changed', true) IS DISTINCT FROM TG_TABLE_SCHEMA THEN
+          PERFORM set_config('coherence.data_changed', TG_TABLE_SCHEMA, true);
+          INSERT INTO data_changes (changes) VALUES (1);
+        END IF;
         RETURN NULL;
       END
       $fn$;
