@@ -179,6 +179,28 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it('names each person as their newest commit when concurrent batches rename the same people', async () => {
+      const people = Array.from({ length: 12 }, (_, person) => `p${person}@example.com`);
+      const batches = Array.from({ length: 6 }, (_, batch) =>
+        people.map((email, person) =>
+          recordFromPayload(
+            payload({
+              contributor_email: email,
+              commit_hash: hashFor(`rename-${batch}-${person}`),
+              repository: 'octo/renames',
+              metadata: { timestamp: new Date(Date.UTC(2024, 0, 1 + batch)).toISOString(), contributor_name: `Person ${person} v${batch}` },
+            }) as never,
+            new Date('2024-06-01T00:00:00Z'),
+          ),
+        ),
+      );
+      // All at once, newest batch first and last alike: every batch renames every person.
+      await Promise.all([...batches].reverse().concat(batches).map((batch) => store.ingestIds(batch)));
+      const names = (await store.listContributors({ limit: 50 })).items.map((person) => person.name).sort();
+      expect(names).toEqual(people.map((_, person) => `Person ${person} v5`).sort());
+      expect((await store.listContributions({}, { limit: 100 })).items).toHaveLength(72);
+    });
+
     it('creates by id only for a known contributor and asset, idempotently', async () => {
       const [seed] = await store.ingest([record('ann@example.com', 'seed')]);
       const { contributor_id, asset_id } = seed!.contribution;

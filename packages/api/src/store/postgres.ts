@@ -277,8 +277,13 @@ export class PostgresStore implements ContributionStore {
       }
     }
     const { ids, results } = await this.#transaction(async (client) => {
-      const ids = await findOrCreateIds(client, records, now);
-      return { ids, results: await insertRecords(client, records, ids, now, created) };
+      const people = newestPeople(records, now);
+      const ids = await findOrCreateIds(client, people, records, now);
+      const results = await insertRecords(client, records, ids, now, created);
+      // Renaming locks the people's rows until the commit, and concurrent batches of the same people
+      // (a team's backfill, in time order) renaming them first waited for each other's whole insert.
+      await upsertPeople(client, people, { rename: true });
+      return { ids, results };
     });
     for (const [email, id] of ids.contributors) this.#ids.contributors.set(email, id);
     for (const [name, id] of ids.assets) this.#ids.assets.set(name, id);
@@ -698,36 +703,52 @@ function newestNames(records: readonly ContributionRecord[]): Map<string, string
   return newest;
 }
 
-/**
- * Finds or creates the batch's people and repositories: one statement to create (and to rename a person
- * whose newest commit so far is in the batch), one to read back.
- */
-async function findOrCreateIds(client: Queryable, records: readonly ContributionRecord[], now: string): Promise<KnownIds> {
+/** Each person of the batch as their newest record names them, in address order (the order rows are locked in). */
+function newestPeople(records: readonly ContributionRecord[], now: string): NewPerson[] {
   const people = new Map<string, ContributionRecord>();
   for (const record of records) {
     const seen = people.get(record.contributor.email);
     if (seen === undefined || nameKeyOf(record) > nameKeyOf(seen)) people.set(record.contributor.email, record);
   }
-  const emails = [...people.keys()].sort();
-  const names = [...new Set(records.map((record) => record.repository))].sort();
-  const newPeople = emails.map((email) => {
+  return [...people.keys()].sort().map((email) => {
     const { contributor: person, timestamp } = people.get(email)!;
-    return { id: contributorId(email), name: person.name, email, name_at: nameTime(timestamp), meta: person.login === undefined ? {} : { login: person.login } };
+    return { id: contributorId(email), name: person.name, email, created_at: now, name_at: nameTime(timestamp), meta: person.login === undefined ? {} : { login: person.login } };
   });
+}
+
+interface NewPerson {
+  id: string;
+  name: string;
+  email: string;
+  created_at: string;
+  name_at: string;
+  meta: Record<string, unknown>;
+}
+
+/**
+ * Creates the people who are new; with `rename`, also gives a person the batch's name when its commit
+ * is their newest so far (which locks their row until the transaction ends).
+ */
+async function upsertPeople(client: Queryable, people: readonly NewPerson[], options: { rename: boolean }): Promise<void> {
   await client.query(
-    `WITH people AS (
-       INSERT INTO contributors (id, name, email, created_at, meta, name_at)
-       SELECT id, name, email, $3::timestamptz, meta, name_at
-       FROM json_to_recordset($1::json) AS t (id text, name text, email text, meta jsonb, name_at timestamptz)
-       ON CONFLICT (email) DO UPDATE SET name = excluded.name, name_at = excluded.name_at
-       WHERE ${incomingNameIsNewer(' COLLATE "C"')}
-     ), repositories AS (
-       INSERT INTO assets (id, name, asset_type, created_at)
-       SELECT id, name, $4, $3::timestamptz FROM json_to_recordset($2::json) AS t (id text, name text)
-       ON CONFLICT (asset_type, name) DO NOTHING
-     )
-     SELECT 1`,
-    [JSON.stringify(newPeople), JSON.stringify(names.map((name) => ({ id: assetId(REPOSITORY_ASSET, name), name }))), now, REPOSITORY_ASSET],
+    `INSERT INTO contributors (id, name, email, created_at, meta, name_at)
+     SELECT id, name, email, created_at, meta, name_at
+     FROM json_to_recordset($1::json) AS t (id text, name text, email text, created_at timestamptz, meta jsonb, name_at timestamptz)
+     ${options.rename ? `ON CONFLICT (email) DO UPDATE SET name = excluded.name, name_at = excluded.name_at WHERE ${incomingNameIsNewer(' COLLATE "C"')}` : 'ON CONFLICT (email) DO NOTHING'}`,
+    [JSON.stringify(people)],
+  );
+}
+
+/** Finds or creates the batch's people (not renaming them: upsertPeople does, last) and repositories. */
+async function findOrCreateIds(client: Queryable, people: readonly NewPerson[], records: readonly ContributionRecord[], now: string): Promise<KnownIds> {
+  const emails = people.map((person) => person.email);
+  const names = [...new Set(records.map((record) => record.repository))].sort();
+  await upsertPeople(client, people, { rename: false });
+  await client.query(
+    `INSERT INTO assets (id, name, asset_type, created_at)
+     SELECT id, name, $2, $3::timestamptz FROM json_to_recordset($1::json) AS t (id text, name text)
+     ON CONFLICT (asset_type, name) DO NOTHING`,
+    [JSON.stringify(names.map((name) => ({ id: assetId(REPOSITORY_ASSET, name), name }))), REPOSITORY_ASSET, now],
   );
   // A separate statement, so rows a concurrent transaction committed meanwhile are seen too.
   const { rows } = await client.query<{ kind: 'contributor' | 'asset'; id: string; key: string }>(
