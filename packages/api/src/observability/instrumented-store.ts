@@ -10,8 +10,9 @@ const WRITES = new Set(['ingest', 'ingestIds', 'createById']);
 
 export function instrumentStore(store: ContributionStore, metrics: ApiMetrics): ContributionStore {
   return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
+    get(target, property) {
+      // The store as the receiver: a getter reading a private field would throw given the proxy.
+      const value = Reflect.get(target, property, target);
       if (typeof value !== 'function' || typeof property !== 'string') return value;
       return (...args: unknown[]) => {
         let result: unknown;
