@@ -3,9 +3,9 @@
 // brings rows of the previous model versions to the current ones with totals equal to their sums.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ContributionRecord } from '../packages/core/src/index.js';
+import { contributionsForCommit, type ContributionRecord, type GitCommit } from '../packages/core/src/index.js';
 import { rescoreToEnd, type ContributionStore } from '../packages/api/src/index.js';
-import { STORE_KINDS, kindTitle, type StoreHandle } from '../packages/api/test/harness.js';
+import { STORE_KINDS, hashFor, kindTitle, type StoreHandle } from '../packages/api/test/harness.js';
 import { helloRecords as records, personCommit as commit } from './support/person-commits.js';
 import { asPreviousRelease } from './support/previous-release.js';
 
@@ -189,6 +189,46 @@ for (const kind of STORE_KINDS) {
 
       expect(await rescoreAll(store, 100)).toEqual({ examined: 0, rescored: 0, skipped: 0, cost_cents_change: 0 });
       expect(await allContributions(store)).toEqual(rows);
+    });
+
+    it('keeps every repository total and the dashboard figures equal to the rows, whichever of cost and coherence moves', async () => {
+      const at = (label: string, repository: string, files: GitCommit['files'], coAuthor?: typeof ANN_SMITH) =>
+        contributionsForCommit({ ...commit(label, ANN_OLD, coAuthor ? { coAuthor } : {}), files }, repository);
+      const src = (lines: number) => ({ path: `src/${lines}.ts`, linesAdded: lines, linesDeleted: 2, binary: false });
+      const tests = { path: 'test/a.test.ts', linesAdded: 5, linesDeleted: 0, binary: false };
+      const fresh = [
+        ...at('both', 'octo/a', [src(7000)], ANN_SMITH),
+        ...at('coherence', 'octo/b', [src(20), tests]),
+        ...at('versions', 'octo/c', [src(20)]),
+        ...at('cost', 'octo/b', [src(6000)]),
+        ...at('current', 'octo/a', [src(40)]),
+      ];
+      const stored = fresh.map((record): ContributionRecord => {
+        if (record.commitHash === hashFor('current')) return record;
+        const previous = asPreviousRelease(record);
+        // A release whose cost model alone was older: its coherence is current.
+        return record.commitHash === hashFor('cost') ? { ...record, costCents: previous.costCents, meta: { ...record.meta, cost: previous.meta.cost } } : previous;
+      });
+      const moved = (index: number) => [stored[index]!.costCents !== fresh[index]!.costCents, stored[index]!.coherence !== fresh[index]!.coherence];
+      expect(fresh.map((_, index) => moved(index).join())).toEqual(['true,true', 'true,true', 'false,true', 'false,false', 'true,false', 'false,false']);
+      await store.ingestIds(stored);
+
+      expect(await rescoreAll(store, 2)).toMatchObject({ examined: 5, rescored: 5 });
+      const rows = await allContributions(store);
+      const assets = (await store.listAssets({ limit: 10 })).items;
+      for (const asset of assets) {
+        const own = rows.filter((row) => row.asset_id === asset.id);
+        expect(asset.total_cost_cents).toBe(own.reduce((sum, row) => sum + row.cost_cents, 0));
+        expect(asset.total_cost_cents).toBe(fresh.filter((record) => record.repository === asset.name).reduce((sum, record) => sum + record.costCents, 0));
+      }
+      // The dashboard sums an index of cost and coherence; it must show what storing the rows fresh shows.
+      const reference = await kind.open();
+      try {
+        await reference.store.ingestIds(fresh);
+        expect((await store.insight({}, 0)).cells).toEqual((await reference.store.insight({}, 0)).cells);
+      } finally {
+        await reference.dispose();
+      }
     });
 
     it('leaves rows of a model version it does not know alone', async () => {

@@ -15,8 +15,7 @@ const READ_ROWS = 1_000;
 /**
  * One chunk of rows not at the current model versions, in rowid order, rescored in one transaction.
  * The totals triggers (migration 4) move the repositories' totals in the same transaction, so totals
- * equal their sums after every chunk (and after a kill); rows whose cost stays leave cost_cents out of
- * the update, so no trigger runs for them.
+ * equal their sums after every chunk (and after a kill).
  * Rows are read whole and the rule tells which are current: filtering them in SQL parses every row's
  * meta with SQLite's JSON functions, which costs more than a row's rescore saves. Where most rows read
  * turn out current (a second run), the rest of the chunk is read through that filter after all.
@@ -30,9 +29,13 @@ export function rescoreChunk(db: Database.Database, request: RescoreRequest): Re
   const readStale = db
     .prepare(`${columns} AND (json_extract(meta, '$.cost.version') IS NOT ? OR json_extract(meta, '$.coherence.version') IS NOT ?) ORDER BY rowid LIMIT ?`)
     .raw(true);
+  // Only the columns that change are set: setting coherence_score rewrites the row's entry in the
+  // covering index (migration 5) even when the score stays, and cost_cents fires the totals trigger.
   // Positional parameters: binding them measured a quarter cheaper than named ones, per row.
-  const updateScore = db.prepare('UPDATE contributions SET coherence_score = ?, meta = ? WHERE rowid = ?');
-  const updateCost = db.prepare('UPDATE contributions SET coherence_score = ?, meta = ?, cost_cents = ? WHERE rowid = ?');
+  const setMeta = db.prepare('UPDATE contributions SET meta = ? WHERE rowid = ?');
+  const setScore = db.prepare('UPDATE contributions SET meta = ?, coherence_score = ? WHERE rowid = ?');
+  const setCost = db.prepare('UPDATE contributions SET meta = ?, cost_cents = ? WHERE rowid = ?');
+  const setBoth = db.prepare('UPDATE contributions SET meta = ?, coherence_score = ?, cost_cents = ? WHERE rowid = ?');
   return db
     .transaction((): RescoreChunk => {
       const chunk: RescoreChunk = { examined: 0, rescored: 0, skipped: 0, cost_cents_change: 0, next: null };
@@ -51,8 +54,11 @@ export function rescoreChunk(db: Database.Database, request: RescoreRequest): Re
           chunk.examined += 1;
           if (result.status === 'skipped') chunk.skipped += 1;
           else {
-            if (result.costCents === costCents) updateScore.run(result.coherence, result.meta, rowid);
-            else updateCost.run(result.coherence, result.meta, result.costCents, rowid);
+            if (result.costCents === costCents) {
+              if (result.coherence === coherence) setMeta.run(result.meta, rowid);
+              else setScore.run(result.meta, result.coherence, rowid);
+            } else if (result.coherence === coherence) setCost.run(result.meta, result.costCents, rowid);
+            else setBoth.run(result.meta, result.coherence, result.costCents, rowid);
             chunk.rescored += 1;
             chunk.cost_cents_change += result.costCents - costCents;
           }
