@@ -42,7 +42,10 @@ export function rescoreChunk(db: Database.Database, request: RescoreRequest): Re
       let cursor = after;
       let filtered = false;
       for (;;) {
-        const rows = (filtered ? readStale.all(cursor, COST_ESTIMATOR_VERSION, COHERENCE_VERSION, READ_ROWS) : readAll.all(cursor, READ_ROWS)) as StoredRow[];
+        // No more rows than the chunk may still examine: a small chunk reads no more than it needs.
+        const batch = Math.min(READ_ROWS, request.limit - chunk.examined);
+        if (batch <= 0) return chunk;
+        const rows = (filtered ? readStale.all(cursor, COST_ESTIMATOR_VERSION, COHERENCE_VERSION, batch) : readAll.all(cursor, batch)) as StoredRow[];
         let current = 0;
         for (const [rowid, costCents, coherence, meta] of rows) {
           cursor = rowid;
@@ -67,7 +70,7 @@ export function rescoreChunk(db: Database.Database, request: RescoreRequest): Re
             return chunk;
           }
         }
-        if (rows.length < READ_ROWS) return chunk;
+        if (rows.length < batch) return chunk;
         if (current * 2 > rows.length) filtered = true;
       }
     })
