@@ -9,7 +9,7 @@ const commit: GitCommit = {
   parents: [],
   author: { name: 'Ann', email: 'ann@example.com', date: '2024-03-01T10:00:00Z' },
   committer: { name: 'Ann', email: 'ann@example.com', date: '2024-03-01T10:00:00Z' },
-  subject: 'Say "cost": {"version":"v1"} in a subject',
+  subject: 'Say "cost": {"version":"v1"} in a subject, with ünïcode 🎉 and a \\ backslash',
   message: 'Say "cost"\n\nCo-authored-by: Bob <bob@example.com>\n',
   files: [
     { path: 'src/big.ts', linesAdded: 7000, linesDeleted: 3, binary: false },
