@@ -1,7 +1,7 @@
 // `pnpm bench`: how fast `coherence track` backfills a large history, against git's own `git log --numstat`
 // on the same repository, and how much memory the coherence process itself needs; then what sharding
 // costs: N shards (`--shard K/N`) run one after another against the one run.
-// Usage: pnpm bench [-- --commits 20000 --runs 3 --repo DIR --shards 2,4]
+// Usage: pnpm bench [-- --commits 20000 --runs 3 --repo DIR --shards 2,4 --packed]
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     repo: { type: 'string' },
     shards: { type: 'string', default: '2,4' },
+    packed: { type: 'boolean', default: false },
   },
 });
 const shardCounts = values.shards.split(',').map((count) => Number(count.trim())).filter((count) => Number.isInteger(count) && count > 1);
@@ -24,11 +25,11 @@ const runs = Number(values.runs);
 const cli = resolve(import.meta.dirname, '../packages/cli/dist/cli.js');
 
 // The generated repository is cached between runs: generating 20,000 commits takes about a minute.
-// ("-packed": caches from before generation repacked its history are not reused.)
-const repo = values.repo ?? join(tmpdir(), `coherence-bench-${commits}-packed`);
+// --packed reads it repacked as a clone holds it (see generate-history.mjs).
+const repo = values.repo ?? join(tmpdir(), `coherence-bench-${commits}${values.packed ? '-packed' : ''}`);
 if (!existsSync(join(repo, '.git'))) {
   process.stderr.write(`generating ${commits.toLocaleString('en-US')} commits in ${repo} …\n`);
-  await generateHistory(repo, commits);
+  await generateHistory(repo, commits, 42, { packed: values.packed });
 }
 
 /**
