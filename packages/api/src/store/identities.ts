@@ -61,18 +61,23 @@ export function personName(key: string, fallback: string): string {
  * The report per person: per (person, commit) first, so a commit a person holds under two of their
  * addresses counts once, then per person, named as personName says. `score` turns a row's coherence into
  * whole hundredths in the dialect; `order` is the dialect's ORDER BY.
+ *
+ * `bytes` (PostgreSQL: ' COLLATE "C"') groups on the keys' bytes: the same groups, found without the
+ * locale's comparison rules, which made grouping 100,000 rows about twice as slow. The person's name is
+ * then looked up in the column's own collation, so the address index still serves it.
  */
-export function personReportSql(where: string, score: string, order: string): string {
-  return `SELECT key, ${personName('key', 'MIN(name)')} AS name, COUNT(*) AS commits, SUM(people) AS contributions,
+export function personReportSql(where: string, score: string, order: string, bytes = ''): string {
+  const lookupKey = bytes === '' ? 'key' : 'key COLLATE "default"';
+  return `SELECT key, ${personName(lookupKey, 'MIN(name)')} AS name, COUNT(*) AS commits, SUM(people) AS contributions,
       SUM(lines_added) AS lines_added, SUM(lines_deleted) AS lines_deleted, SUM(files_changed) AS files_changed,
       SUM(cost_cents) AS cost_cents, SUM(score) AS score_sum
     FROM (
-      SELECT ${PERSON_EMAIL} AS key, MIN(p.name) AS name, COUNT(*) AS people, MAX(c.lines_added) AS lines_added,
+      SELECT ${PERSON_EMAIL}${bytes} AS key, MIN(p.name) AS name, COUNT(*) AS people, MAX(c.lines_added) AS lines_added,
         MAX(c.lines_deleted) AS lines_deleted, MAX(c.files_changed) AS files_changed, SUM(c.cost_cents) AS cost_cents,
         MAX(${score}) AS score
       FROM contributions c JOIN contributors p ON p.id = c.contributor_id JOIN assets a ON a.id = c.asset_id ${IDENTITY_LINKS_JOIN}
       ${where}
-      GROUP BY 1, c.asset_id, c.commit_hash
+      GROUP BY 1, c.asset_id${bytes}, c.commit_hash${bytes}
     ) per_commit
     GROUP BY key ORDER BY ${order}`;
 }

@@ -42,7 +42,7 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
     // Every person once, under their primary address, as report() counts them.
     return pool.query<InsightPerson>(
       `SELECT key AS email, name, commits, lines_added, lines_deleted, files_changed, cost_cents, score_sum::bigint AS score_sum
-       FROM (${personReportSql(where, 'ROUND(c.coherence_score * 100)', 'key COLLATE "C"')}) people`,
+       FROM (${personReportSql(where, 'ROUND(c.coherence_score * 100)', 'key', ' COLLATE "C"')}) people`,
       query.values,
     );
   })();

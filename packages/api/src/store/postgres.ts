@@ -399,7 +399,7 @@ export class PostgresStore implements ContributionStore {
     const where = whereSql(filterClause(filter, query));
     let sql: string;
     if (by === 'contributor') {
-      sql = personReportSql(where, 'ROUND(c.coherence_score * 100)', 'SUM(cost_cents) DESC, COUNT(*) DESC, key COLLATE "C"');
+      sql = personReportSql(where, 'ROUND(c.coherence_score * 100)', 'SUM(cost_cents) DESC, COUNT(*) DESC, key', ' COLLATE "C"');
     } else {
       const utc = `(c.timestamp AT TIME ZONE 'UTC')`;
       const key = {
