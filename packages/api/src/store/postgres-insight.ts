@@ -19,7 +19,8 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
     const { query, where } = scan();
     // Grouped on bytes (COLLATE "C": the same groups, sorted without the locale's rules) and on the
     // week's time and the asset's id; the few cells are named and formatted after.
-    return pool.query<InsightCell>(
+    return queryWithSortMemory<InsightCell>(
+      pool,
       `SELECT to_char(cell.week, 'YYYY-MM-DD') AS week, a.name AS repository, cell.score, cell.commits, cell.contributions,
          cell.lines_added, cell.lines_deleted, cell.files_changed, cell.cost_cents
        FROM (
@@ -40,7 +41,8 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
   const people = (() => {
     const { query, where } = scan();
     // Every person once, under their primary address, as report() counts them.
-    return pool.query<InsightPerson>(
+    return queryWithSortMemory<InsightPerson>(
+      pool,
       `SELECT key AS email, name, commits, lines_added, lines_deleted, files_changed, cost_cents, score_sum::bigint AS score_sum
        FROM (${personReportSql(where, 'ROUND(c.coherence_score * 100)', 'key', ' COLLATE "C"')}) people`,
       query.values,
@@ -75,6 +77,29 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
     latest: latestRows.rows,
     repository_names: nameRows.rows.map((row) => row.name),
   };
+}
+
+/**
+ * The two scans of every selected contribution group ~100,000 rows per commit; in PostgreSQL's default
+ * 4 MB of sort memory they spilled to disk, and with 32 MB (for these statements only, SET LOCAL) they
+ * took about a third less time.
+ */
+const INSIGHT_SORT_MEMORY = '32MB';
+
+async function queryWithSortMemory<Row extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    await client.query(`SET LOCAL work_mem = '${INSIGHT_SORT_MEMORY}'`);
+    const result = await client.query<Row>(sql, values);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** The selection as conditions on the contributions' own columns (names resolved to ids), so no row is joined. */
