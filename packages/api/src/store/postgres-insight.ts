@@ -5,7 +5,7 @@
 
 import type pg from 'pg';
 import type { InsightCell, InsightFigures, InsightPerson, LatestContribution, RepositoryActivity, RepositoryExtent } from './insight-types.js';
-import { filterClause, SqlParams, whereSql } from './postgres.js';
+import { filterClause, inTransaction, SqlParams, whereSql } from './postgres.js';
 import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds, personReportSql } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
@@ -86,20 +86,15 @@ export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter,
  */
 const INSIGHT_SORT_MEMORY = '32MB';
 
-async function queryWithSortMemory<Row extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN READ ONLY');
-    await client.query(`SET LOCAL work_mem = '${INSIGHT_SORT_MEMORY}'`);
-    const result = await client.query<Row>(sql, values);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+function queryWithSortMemory<Row extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+  return inTransaction(
+    pool,
+    async (client) => {
+      await client.query(`SET LOCAL work_mem = '${INSIGHT_SORT_MEMORY}'`);
+      return client.query<Row>(sql, values);
+    },
+    { readOnly: true },
+  );
 }
 
 /** The selection as conditions on the contributions' own columns (names resolved to ids), so no row is joined. */

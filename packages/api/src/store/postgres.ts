@@ -518,23 +518,7 @@ export class PostgresStore implements ContributionStore {
   }
 
   #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.#retrying(async () => {
-      const client = await this.#pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query('BEGIN');
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-        throw error;
-      } finally {
-        client.release(broken);
-      }
-    });
+    return this.#retrying(() => inTransaction(this.#pool, work));
   }
 
   async #retrying<T>(work: () => Promise<T>): Promise<T> {
@@ -546,6 +530,28 @@ export class PostgresStore implements ContributionStore {
         throw error;
       }
     }
+  }
+}
+
+/**
+ * `work` in one transaction on a connection of its own. A connection whose ROLLBACK failed is in an
+ * unknown state, so it is closed rather than handed back to the pool.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
   }
 }
 
