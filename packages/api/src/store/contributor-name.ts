@@ -18,6 +18,33 @@ export function contributorNameKey(at: string, name: string): string {
   return `${at}\u0000${name}`;
 }
 
+/** Who a row names, and when: what decides which of a person's names is kept. */
+export interface NamedRow {
+  email: string;
+  name: string;
+  timestamp: string;
+}
+
+/** A person's newest name among some rows: the row it is on, its time (nameTime) and its key. */
+export interface NewestName<Row> {
+  row: Row;
+  nameAt: string;
+  nameKey: string;
+}
+
+/** Per address, the row with the newest (commit time, name): the only row of theirs that can change their stored name. */
+export function newestNamePerPerson<Row>(rows: readonly Row[], named: (row: Row) => NamedRow): Map<string, NewestName<Row>> {
+  const newest = new Map<string, NewestName<Row>>();
+  for (const row of rows) {
+    const { email, name, timestamp } = named(row);
+    const nameAt = nameTime(timestamp);
+    const nameKey = contributorNameKey(nameAt, name);
+    const seen = newest.get(email);
+    if (seen === undefined || nameKey > seen.nameKey) newest.set(email, { row, nameAt, nameKey });
+  }
+  return newest;
+}
+
 /**
  * The upsert's condition for taking the incoming name. Rows from before names had a time (NULL) take
  * any. `byteOrder` makes the tie-break compare bytes, as SQLite does by default, whatever the collation.

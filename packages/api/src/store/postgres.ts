@@ -21,7 +21,7 @@ import {
 } from './stored-rows.js';
 import { commitLookup } from './commit-lookup.js';
 import { assetId, contributionId, contributorId } from './ids.js';
-import { contributorNameKey, incomingNameIsNewer, nameTime } from './contributor-name.js';
+import { contributorNameKey, incomingNameIsNewer, nameTime, newestNamePerPerson, type NamedRow, type NewestName } from './contributor-name.js';
 import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
 import { mergeIdentities, readIdentities, rescoreChunk, unmergeIdentities } from './postgres-identities.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
@@ -276,8 +276,9 @@ export class PostgresStore implements ContributionStore {
         this.#names.clear();
       }
     }
+    const newest = newestNamePerPerson(records, namedBy);
     const { ids, results } = await this.#transaction(async (client) => {
-      const people = newestPeople(records, now);
+      const people = newPeople(newest, now);
       const ids = await findOrCreateIds(client, people, records, now);
       const results = await insertRecords(client, records, ids, now, created);
       // Renaming locks the people's rows until the commit, and concurrent batches of the same people
@@ -287,7 +288,7 @@ export class PostgresStore implements ContributionStore {
     });
     for (const [email, id] of ids.contributors) this.#ids.contributors.set(email, id);
     for (const [name, id] of ids.assets) this.#ids.assets.set(name, id);
-    for (const [email, key] of newestNames(records)) if (key > (this.#names.get(email) ?? '')) this.#names.set(email, key);
+    for (const [email, { nameKey }] of newest) if (nameKey > (this.#names.get(email) ?? '')) this.#names.set(email, nameKey);
     return results;
   }
 
@@ -697,28 +698,15 @@ const INSERTED_COLUMN_TYPES = {
 } as const satisfies Record<Exclude<keyof NewContribution, 'meta'>, string>;
 const INSERTED_COLUMNS = Object.keys(INSERTED_COLUMN_TYPES) as Array<keyof typeof INSERTED_COLUMN_TYPES>;
 
+const namedBy = (record: ContributionRecord): NamedRow => ({ email: record.contributor.email, name: record.contributor.name, timestamp: record.timestamp });
 const nameKeyOf = (record: ContributionRecord) => contributorNameKey(nameTime(record.timestamp), record.contributor.name);
 
-/** Each person's newest (commit time, name) key in the batch. */
-function newestNames(records: readonly ContributionRecord[]): Map<string, string> {
-  const newest = new Map<string, string>();
-  for (const record of records) {
-    const key = nameKeyOf(record);
-    if (key > (newest.get(record.contributor.email) ?? '')) newest.set(record.contributor.email, key);
-  }
-  return newest;
-}
-
 /** Each person of the batch as their newest record names them, in address order (the order rows are locked in). */
-function newestPeople(records: readonly ContributionRecord[], now: string): NewPerson[] {
-  const people = new Map<string, ContributionRecord>();
-  for (const record of records) {
-    const seen = people.get(record.contributor.email);
-    if (seen === undefined || nameKeyOf(record) > nameKeyOf(seen)) people.set(record.contributor.email, record);
-  }
-  return [...people.keys()].sort().map((email) => {
-    const { contributor: person, timestamp } = people.get(email)!;
-    return { id: contributorId(email), name: person.name, email, created_at: now, name_at: nameTime(timestamp), meta: person.login === undefined ? {} : { login: person.login } };
+function newPeople(newest: ReadonlyMap<string, NewestName<ContributionRecord>>, now: string): NewPerson[] {
+  return [...newest.keys()].sort().map((email) => {
+    const { row, nameAt } = newest.get(email)!;
+    const { name, login } = row.contributor;
+    return { id: contributorId(email), name, email, created_at: now, name_at: nameAt, meta: login === undefined ? {} : { login } };
   });
 }
 

@@ -8,7 +8,7 @@ import type { ContributionRecord, MergePlan, MergeRefusal, UnmergePlan } from '@
 import { decodePageCursor, paginate } from './cursor.js';
 import { commitLookup } from './commit-lookup.js';
 import { assetId as derivedAssetId, contributionId, contributorId as derivedContributorId } from './ids.js';
-import { contributorNameKey, incomingNameIsNewer, nameTime } from './contributor-name.js';
+import { incomingNameIsNewer, newestNamePerPerson } from './contributor-name.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { InsightFigures, RepositoryActivity } from './insight-types.js';
 import { sqliteInsight, sqliteRepositoryActivity } from './sqlite-insight.js';
@@ -525,15 +525,8 @@ export class SqliteStore implements ContributionStore {
    * and not at all when this store has already written or seen a newer name.
    */
   #contributorIds(rows: readonly StoreRow[], createdAt: string): Map<string, string> {
-    const newest = new Map<string, { row: StoreRow; nameAt: string; nameKey: string }>();
-    for (const row of rows) {
-      const nameAt = nameTime(row.timestamp);
-      const nameKey = contributorNameKey(nameAt, row.name);
-      const seen = newest.get(row.email);
-      if (seen === undefined || nameKey > seen.nameKey) newest.set(row.email, { row, nameAt, nameKey });
-    }
     const ids = new Map<string, string>();
-    for (const [email, { row, nameAt, nameKey }] of newest) {
+    for (const [email, { row, nameAt, nameKey }] of newestNamePerPerson(rows, (row) => row)) {
       const cached = this.#contributorIdCache.get(email);
       if (cached === undefined || nameKey > this.#contributorNames.get(email)!) {
         const meta = JSON.stringify(row.login === undefined ? {} : { login: row.login });
