@@ -27,13 +27,11 @@ function counted(store: ContributionStore) {
   return { source, counts };
 }
 
-/** The figures as a fresh computation gives them, without the time they were computed. */
-async function fresh(store: ContributionStore) {
-  const { generated_at: _at, ...figures } = await buildInsight(store, {});
-  return figures;
-}
-
+/** An answer's figures, without the time they were computed. */
 const figuresOf = ({ generated_at: _at, ...figures }: Awaited<ReturnType<typeof buildInsight>>) => figures;
+
+/** The figures as a fresh computation gives them. */
+const fresh = async (store: ContributionStore) => figuresOf(await buildInsight(store, {}));
 
 for (const kind of STORE_KINDS) {
   describe.skipIf(kind.skipReason !== undefined)(kindTitle(kind, 'data version and kept dashboard answers'), () => {
