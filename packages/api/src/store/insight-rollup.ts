@@ -53,99 +53,148 @@ export interface People {
 
 const EACH_ID_A_PERSON: People = { personOf: (id) => id, merged: () => false };
 
-/** What the fold keeps per repository: its commits by hash, the people credited, the newest commit time. */
+/** A repository's commits as the fold keeps them: each in the cell of its week and score. */
 interface AssetFold {
-  commits: Map<string, CommitFigures>;
+  commits: Map<string, FoldedCommit>;
+  /** By (week position × 128 + score); emptied cells are removed. */
+  cells: Map<number, CellSums>;
   people: Set<string>;
   last: string;
 }
 
-export function rollUp(rows: Iterable<InsightRow>, assetName: (id: string) => string, identities: People = EACH_ID_A_PERSON): Rollup {
-  const assets = new Map<string, AssetFold>();
-  const mergedCommits = new Set<string>();
-  const people = new Map<string, Omit<InsightPerson, 'email' | 'name'>>();
-  // The scan gives a repository's rows one after another (its index leads with the repository), so
-  // its state is looked up once per run of rows rather than per row; any order still sums the same.
-  let asset: string | undefined;
-  let fold: AssetFold | undefined;
-  for (const [rowAsset, hash, contributorId, timestamp, cents, score, added, deleted, files] of rows) {
-    if (rowAsset !== asset || fold === undefined) {
-      asset = rowAsset;
-      fold = assets.get(asset);
-      if (!fold) assets.set(asset, (fold = { commits: new Map(), people: new Set(), last: timestamp }));
+interface FoldedCommit extends CommitFigures {
+  /** The key of the cell the commit is summed in. */
+  cell: number;
+}
+
+type CellSums = Omit<InsightCell, 'repository'>;
+
+/**
+ * The rollup as a running fold: rows can be added to it at any time (a store adds the rows written since
+ * it last read, instead of reading every row again), and result() gives what rollUp over all the rows
+ * added so far gives. A commit that gains a row (a co-author, a person's other address) leaves its cell
+ * and enters the cell it now belongs to, so cells always sum the commits as they stand.
+ */
+export class InsightFold {
+  readonly #assets = new Map<string, AssetFold>();
+  readonly #mergedCommits = new Set<string>();
+  readonly #people = new Map<string, Omit<InsightPerson, 'email' | 'name'>>();
+  /** Weeks by Monday, numbered as first seen; and each day's week, so a day is placed once. */
+  readonly #positions = new Map<string, number>();
+  readonly #days = new Map<string, { week: string; position: number }>();
+
+  add(rows: Iterable<InsightRow>, identities: People = EACH_ID_A_PERSON): void {
+    // The scan gives a repository's rows one after another (its index leads with the repository), so
+    // its state is looked up once per run of rows rather than per row; any order still sums the same.
+    let asset: string | undefined;
+    let fold: AssetFold | undefined;
+    for (const [rowAsset, hash, contributorId, timestamp, cents, score, added, deleted, files] of rows) {
+      if (rowAsset !== asset || fold === undefined) {
+        asset = rowAsset;
+        fold = this.#assets.get(asset);
+        if (!fold) this.#assets.set(asset, (fold = { commits: new Map(), cells: new Map(), people: new Set(), last: timestamp }));
+      }
+      const contributor = identities.personOf(contributorId);
+      const commit = fold.commits.get(hash);
+      if (commit) {
+        this.#leaveCell(fold, commit);
+        commit.people += 1;
+        commit.cents += cents;
+        if (timestamp < commit.timestamp) commit.timestamp = timestamp;
+        this.#enterCell(fold, commit);
+      } else {
+        const created: FoldedCommit = { timestamp, people: 1, cents, score, added, deleted, files, cell: 0 };
+        fold.commits.set(hash, created);
+        this.#enterCell(fold, created);
+      }
+      const person = this.#people.get(contributor);
+      const again = identities.merged(contributor) && !addNew(this.#mergedCommits, `${contributor}\u0000${asset}\u0000${hash}`);
+      if (person && again) {
+        // The same person's other address on a commit they already count: its share of the cost only.
+        person.cost_cents += cents;
+      } else if (person) {
+        person.commits += 1;
+        person.lines_added += added;
+        person.lines_deleted += deleted;
+        person.files_changed += files;
+        person.cost_cents += cents;
+        person.score_sum += score;
+      } else {
+        this.#people.set(contributor, { commits: 1, lines_added: added, lines_deleted: deleted, files_changed: files, cost_cents: cents, score_sum: score });
+      }
+      fold.people.add(contributor);
+      if (timestamp > fold.last) fold.last = timestamp;
     }
-    const contributor = identities.personOf(contributorId);
-    const commit = fold.commits.get(hash);
-    if (commit) {
-      commit.people += 1;
-      commit.cents += cents;
-      if (timestamp < commit.timestamp) commit.timestamp = timestamp;
-    } else {
-      fold.commits.set(hash, { timestamp, people: 1, cents, score, added, deleted, files });
-    }
-    const person = people.get(contributor);
-    const again = identities.merged(contributor) && !addNew(mergedCommits, `${contributor}\u0000${asset}\u0000${hash}`);
-    if (person && again) {
-      // The same person's other address on a commit they already count: its share of the cost only.
-      person.cost_cents += cents;
-    } else if (person) {
-      person.commits += 1;
-      person.lines_added += added;
-      person.lines_deleted += deleted;
-      person.files_changed += files;
-      person.cost_cents += cents;
-      person.score_sum += score;
-    } else {
-      people.set(contributor, { commits: 1, lines_added: added, lines_deleted: deleted, files_changed: files, cost_cents: cents, score_sum: score });
-    }
-    fold.people.add(contributor);
-    if (timestamp > fold.last) fold.last = timestamp;
   }
 
-  // Per repository, cells by week and score as one number (the week's position among those seen, times
-  // 128, plus the score of 0–100), which a Map finds faster than a composed string. Days are looked up
-  // once each: a day's week, and that week's position.
-  const positions = new Map<string, number>();
-  const weeks = new Map<string, { week: string; position: number }>();
-  const cells: InsightCell[] = [];
-  for (const [id, fold] of assets) {
-    const repository = assetName(id);
-    const assetCells = new Map<number, InsightCell>();
-    for (const commit of fold.commits.values()) {
-      const day = commit.timestamp.slice(0, 10);
-      let week = weeks.get(day);
-      if (week === undefined) {
-        const monday = weekOf(commit.timestamp);
-        if (!positions.has(monday)) positions.set(monday, positions.size);
-        weeks.set(day, (week = { week: monday, position: positions.get(monday)! }));
-      }
-      const key = week.position * 128 + commit.score;
-      const cell = assetCells.get(key);
-      if (cell) {
-        cell.commits += 1;
-        cell.contributions += commit.people;
-        cell.lines_added += commit.added;
-        cell.lines_deleted += commit.deleted;
-        cell.files_changed += commit.files;
-        cell.cost_cents += commit.cents;
-      } else {
-        const created: InsightCell = {
-          week: week.week,
-          repository,
-          score: commit.score,
-          commits: 1,
-          contributions: commit.people,
-          lines_added: commit.added,
-          lines_deleted: commit.deleted,
-          files_changed: commit.files,
-          cost_cents: commit.cents,
-        };
-        assetCells.set(key, created);
-        cells.push(created);
-      }
+  /** The rollup of every row added so far; later additions do not change what it returned. */
+  result(assetName: (id: string) => string): Rollup {
+    const cells: InsightCell[] = [];
+    const repositories = new Map<string, Omit<RepositoryExtent, 'repository'>>();
+    for (const [id, fold] of this.#assets) {
+      const repository = assetName(id);
+      for (const cell of fold.cells.values()) cells.push({ ...cell, repository });
+      repositories.set(id, { contributors: fold.people.size, last_commit_at: fold.last });
+    }
+    // In one order whatever order the rows came in, so every store gives the same answer.
+    cells.sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : a.repository < b.repository ? -1 : a.repository > b.repository ? 1 : a.score - b.score));
+    const people = new Map<string, Omit<InsightPerson, 'email' | 'name'>>();
+    for (const [key, person] of this.#people) people.set(key, { ...person });
+    return { cells, people, repositories };
+  }
+
+  /**
+   * Cells are keyed by week and score as one number (the week's position among those seen, times 128,
+   * plus the score of 0–100), which a Map finds faster than a composed string.
+   */
+  #enterCell(fold: AssetFold, commit: FoldedCommit): void {
+    const day = commit.timestamp.slice(0, 10);
+    let week = this.#days.get(day);
+    if (week === undefined) {
+      const monday = weekOf(commit.timestamp);
+      if (!this.#positions.has(monday)) this.#positions.set(monday, this.#positions.size);
+      this.#days.set(day, (week = { week: monday, position: this.#positions.get(monday)! }));
+    }
+    commit.cell = week.position * 128 + commit.score;
+    const cell = fold.cells.get(commit.cell);
+    if (cell) {
+      cell.commits += 1;
+      cell.contributions += commit.people;
+      cell.lines_added += commit.added;
+      cell.lines_deleted += commit.deleted;
+      cell.files_changed += commit.files;
+      cell.cost_cents += commit.cents;
+    } else {
+      fold.cells.set(commit.cell, {
+        week: week.week,
+        score: commit.score,
+        commits: 1,
+        contributions: commit.people,
+        lines_added: commit.added,
+        lines_deleted: commit.deleted,
+        files_changed: commit.files,
+        cost_cents: commit.cents,
+      });
     }
   }
-  const repositories = new Map<string, Omit<RepositoryExtent, 'repository'>>();
-  for (const [id, fold] of assets) repositories.set(id, { contributors: fold.people.size, last_commit_at: fold.last });
-  return { cells, people, repositories };
+
+  #leaveCell(fold: AssetFold, commit: FoldedCommit): void {
+    const cell = fold.cells.get(commit.cell)!;
+    if (cell.commits === 1) {
+      fold.cells.delete(commit.cell);
+      return;
+    }
+    cell.commits -= 1;
+    cell.contributions -= commit.people;
+    cell.lines_added -= commit.added;
+    cell.lines_deleted -= commit.deleted;
+    cell.files_changed -= commit.files;
+    cell.cost_cents -= commit.cents;
+  }
+}
+
+export function rollUp(rows: Iterable<InsightRow>, assetName: (id: string) => string, identities: People = EACH_ID_A_PERSON): Rollup {
+  const fold = new InsightFold();
+  fold.add(rows, identities);
+  return fold.result(assetName);
 }

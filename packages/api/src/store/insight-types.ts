@@ -66,6 +66,7 @@ export interface LatestContribution {
 
 /** What a store aggregates for the dashboard (store/*-insight.ts); insight/insight.ts shapes it. */
 export interface InsightFigures {
+  /** By week, repository and score. */
   cells: InsightCell[];
   people: InsightPerson[];
   repositories: RepositoryExtent[];

@@ -1,32 +1,97 @@
 // The dashboard's aggregates on SQLite: one scan of the contributions_for_insight index (it holds every
 // column the figures need, so the rows themselves, wide with their metadata, are never read), folded
 // into cells, people and repositories by insight-rollup.ts; the latest contributions; and each
-// repository's latest receipt (for monitoring).
+// repository's latest receipt (for monitoring). A long-running store keeps its folds (InsightFolds) and
+// adds only the rows written since, so the first dashboard after a push reads one row, not them all.
 
 import type Database from 'better-sqlite3';
 import type { InsightFigures, InsightPerson, LatestContribution, RepositoryActivity } from './insight-types.js';
-import { rollUp, type InsightRow } from './insight-rollup.js';
+import { InsightFold, type InsightRow, type People } from './insight-rollup.js';
 import { filterClause } from './sqlite.js';
 import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds, personName } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
 
 const INSIGHT_INDEX = 'contributions_for_insight';
+const SCAN_COLUMNS = `c.asset_id, c.commit_hash, c.contributor_id, c.timestamp, c.cost_cents, CAST(ROUND(c.coherence_score * 100) AS INTEGER),
+  c.lines_added, c.lines_deleted, c.files_changed`;
 
+/** Selections whose folds are kept (a whole database's is ~10 MB per 100,000 commits); the least recently asked goes first. */
+const KEPT_FOLDS = 4;
+
+interface KeptFold {
+  fold: InsightFold;
+  /** insight_epoch when the fold was made: any change but an insert moves it (migration 8). */
+  epoch: number;
+  /** The newest rowid folded, and how many rows the table held then. */
+  rowid: number;
+  rows: number;
+}
+
+/**
+ * Folds kept per selection, for a store that stays open (the server). Rows are only ever added at the
+ * end of the rowid order, so while insight_epoch stands still the rows after a fold's newest rowid are
+ * exactly those written since. A count of the table guards what the epoch cannot see (a VACUUM
+ * renumbering rowids): when the rows before and after do not add up, the fold is made again.
+ */
+export class InsightFolds {
+  readonly #kept = new Map<string, KeptFold>();
+
+  figures(db: Database.Database, filter: ContributionFilter, latest: number): InsightFigures {
+    const key = JSON.stringify([filter.repository, filter.contributorEmail, filter.contributorId, filter.assetId, filter.since, filter.until]);
+    // One read transaction: the epoch, the rowids and the rows read are one snapshot.
+    return db.transaction(() => {
+      const epoch = db.prepare('SELECT n FROM insight_epoch').pluck().get() as number;
+      const [rowid, rows] = db.prepare('SELECT COALESCE(MAX(rowid), 0), COUNT(*) FROM contributions').raw().get() as [number, number];
+      const identities = readPeople(db);
+      let kept = this.#kept.get(key);
+      this.#kept.delete(key);
+      const { where, params } = scanFilter(filter);
+      if (kept?.epoch === epoch && kept.rowid <= rowid && kept.rows + this.#countAfter(db, kept.rowid) === rows) {
+        kept.fold.add(newRows(db, where, params, kept.rowid), identities);
+      } else {
+        const fold = new InsightFold();
+        fold.add(scan(db, where, params), identities);
+        kept = { fold, epoch, rowid, rows };
+      }
+      Object.assign(kept, { rowid, rows });
+      this.#kept.set(key, kept);
+      if (this.#kept.size > KEPT_FOLDS) this.#kept.delete(this.#kept.keys().next().value!);
+      return shape(db, kept.fold, filter, latest);
+    })();
+  }
+
+  #countAfter(db: Database.Database, rowid: number): number {
+    return db.prepare('SELECT COUNT(*) FROM contributions WHERE rowid > ?').pluck().get(rowid) as number;
+  }
+}
+
+/** The figures computed afresh from every row of the selection (a one-off store: the CLI's report). */
 export function sqliteInsight(db: Database.Database, filter: ContributionFilter, latest: number): InsightFigures {
-  const assets = new Map(
-    (db.prepare('SELECT id, name FROM assets WHERE asset_type = ?').raw().all(REPOSITORY_ASSET) as Array<[string, string]>).map(([id, name]) => [id, name]),
-  );
   const { where, params } = scanFilter(filter);
-  const rows = db
-    .prepare(
-      `SELECT c.asset_id, c.commit_hash, c.contributor_id, c.timestamp, c.cost_cents, CAST(ROUND(c.coherence_score * 100) AS INTEGER),
-         c.lines_added, c.lines_deleted, c.files_changed
-       FROM contributions c INDEXED BY ${INSIGHT_INDEX} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-    )
+  const fold = new InsightFold();
+  fold.add(scan(db, where, params), readPeople(db));
+  return shape(db, fold, filter, latest);
+}
+
+/** The selection's rows through the covering index, never the rows themselves. */
+function scan(db: Database.Database, where: string[], params: Record<string, string>): IterableIterator<InsightRow> {
+  return db
+    .prepare(`SELECT ${SCAN_COLUMNS} FROM contributions c INDEXED BY ${INSIGHT_INDEX} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`)
     .raw()
     .iterate(params) as IterableIterator<InsightRow>;
-  // Every person counts once, under their primary address (see identities.ts).
+}
+
+/** The selection's rows after a rowid, through the table's rowid order (NOT INDEXED keeps the planner there). */
+function newRows(db: Database.Database, where: string[], params: Record<string, string>, after: number): InsightRow[] {
+  return db
+    .prepare(`SELECT ${SCAN_COLUMNS} FROM contributions c NOT INDEXED WHERE ${['c.rowid > @after', ...where].join(' AND ')}`)
+    .raw()
+    .all({ ...params, after }) as InsightRow[];
+}
+
+/** Every person counts once, under their primary address (see identities.ts). */
+function readPeople(db: Database.Database): People {
   const persons = new Map(
     db
       .prepare(`SELECT p.id, ${PERSON_EMAIL} FROM contributors p ${IDENTITY_LINKS_JOIN}`)
@@ -34,8 +99,15 @@ export function sqliteInsight(db: Database.Database, filter: ContributionFilter,
       .all() as Array<[string, string]>,
   );
   const mergedPeople = new Set(db.prepare('SELECT primary_email FROM identity_links').pluck().all() as string[]);
-  const rollup = rollUp(rows, (id) => assets.get(id) ?? id, { personOf: (id) => persons.get(id) ?? id, merged: (person) => mergedPeople.has(person) });
+  return { personOf: (id) => persons.get(id) ?? id, merged: (person) => mergedPeople.has(person) };
+}
 
+/** The fold's figures with names, the latest contributions and the repositories known. */
+function shape(db: Database.Database, fold: InsightFold, filter: ContributionFilter, latest: number): InsightFigures {
+  const assets = new Map(
+    (db.prepare('SELECT id, name FROM assets WHERE asset_type = ?').raw().all(REPOSITORY_ASSET) as Array<[string, string]>).map(([id, name]) => [id, name]),
+  );
+  const rollup = fold.result((id) => assets.get(id) ?? id);
   const named = db
     .prepare(`SELECT value, ${personName('value', "''")} FROM json_each(?)`)
     .raw()

@@ -120,4 +120,27 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       UPDATE contributors SET name_at = (SELECT MAX(c.timestamp) FROM contributions c WHERE c.contributor_id = contributors.id);
     `,
   },
+  {
+    version: 8,
+    name: 'an epoch that moves with every change to the figures but an insert',
+    // The server keeps its dashboard folds and adds only the rows inserted since (sqlite-insight.ts); it
+    // folds again from scratch when this moves: a rewritten figure, a removed row, an identity merged or
+    // unmerged. Inserts leave it alone: they are what the folds add. coherence_score is left out of the
+    // update trigger: a rescore rewrites it in nearly every row, and a trigger per row cost rescores a
+    // fifth of their speed, so the rescore moves the epoch itself, once per chunk.
+    sql: `
+      CREATE TABLE insight_epoch (n INTEGER NOT NULL);
+      INSERT INTO insight_epoch (n) VALUES (0);
+      CREATE TRIGGER contributions_insight_updated AFTER UPDATE OF asset_id, commit_hash, contributor_id, timestamp, cost_cents,
+        lines_added, lines_deleted, files_changed ON contributions BEGIN
+        UPDATE insight_epoch SET n = n + 1;
+      END;
+      CREATE TRIGGER contributions_insight_deleted AFTER DELETE ON contributions BEGIN
+        UPDATE insight_epoch SET n = n + 1;
+      END;
+      CREATE TRIGGER identity_links_inserted AFTER INSERT ON identity_links BEGIN UPDATE insight_epoch SET n = n + 1; END;
+      CREATE TRIGGER identity_links_updated AFTER UPDATE ON identity_links BEGIN UPDATE insight_epoch SET n = n + 1; END;
+      CREATE TRIGGER identity_links_deleted AFTER DELETE ON identity_links BEGIN UPDATE insight_epoch SET n = n + 1; END;
+    `,
+  },
 ];

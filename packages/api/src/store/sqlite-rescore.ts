@@ -36,43 +36,50 @@ export function rescoreChunk(db: Database.Database, request: RescoreRequest): Re
   const setScore = db.prepare('UPDATE contributions SET meta = ?, coherence_score = ? WHERE rowid = ?');
   const setCost = db.prepare('UPDATE contributions SET meta = ?, cost_cents = ? WHERE rowid = ?');
   const setBoth = db.prepare('UPDATE contributions SET meta = ?, coherence_score = ?, cost_cents = ? WHERE rowid = ?');
+  // The dashboard's folds (migration 8) are made again once scores moved; no trigger watches coherence_score.
+  const moveInsightEpoch = db.prepare('UPDATE insight_epoch SET n = n + 1');
+  const rescoreRows = (): RescoreChunk => {
+    const chunk: RescoreChunk = { examined: 0, rescored: 0, skipped: 0, cost_cents_change: 0, next: null };
+    let cursor = after;
+    let filtered = false;
+    for (;;) {
+      // No more rows than the chunk may still examine: a small chunk reads no more than it needs.
+      const batch = Math.min(READ_ROWS, request.limit - chunk.examined);
+      if (batch <= 0) return chunk;
+      const rows = (filtered ? readStale.all(cursor, COST_ESTIMATOR_VERSION, COHERENCE_VERSION, batch) : readAll.all(cursor, batch)) as StoredRow[];
+      let current = 0;
+      for (const [rowid, costCents, coherence, meta] of rows) {
+        cursor = rowid;
+        const result = rescoreStoredMeta(meta, costCents, coherence, at);
+        if (result.status === 'current') {
+          current += 1;
+          continue;
+        }
+        chunk.examined += 1;
+        if (result.status === 'skipped') chunk.skipped += 1;
+        else {
+          if (result.costCents === costCents) {
+            if (result.coherence === coherence) setMeta.run(result.meta, rowid);
+            else setScore.run(result.meta, result.coherence, rowid);
+          } else if (result.coherence === coherence) setCost.run(result.meta, result.costCents, rowid);
+          else setBoth.run(result.meta, result.coherence, result.costCents, rowid);
+          chunk.rescored += 1;
+          chunk.cost_cents_change += result.costCents - costCents;
+        }
+        if (chunk.examined === request.limit) {
+          chunk.next = String(rowid);
+          return chunk;
+        }
+      }
+      if (rows.length < batch) return chunk;
+      if (current * 2 > rows.length) filtered = true;
+    }
+  };
   return db
     .transaction((): RescoreChunk => {
-      const chunk: RescoreChunk = { examined: 0, rescored: 0, skipped: 0, cost_cents_change: 0, next: null };
-      let cursor = after;
-      let filtered = false;
-      for (;;) {
-        // No more rows than the chunk may still examine: a small chunk reads no more than it needs.
-        const batch = Math.min(READ_ROWS, request.limit - chunk.examined);
-        if (batch <= 0) return chunk;
-        const rows = (filtered ? readStale.all(cursor, COST_ESTIMATOR_VERSION, COHERENCE_VERSION, batch) : readAll.all(cursor, batch)) as StoredRow[];
-        let current = 0;
-        for (const [rowid, costCents, coherence, meta] of rows) {
-          cursor = rowid;
-          const result = rescoreStoredMeta(meta, costCents, coherence, at);
-          if (result.status === 'current') {
-            current += 1;
-            continue;
-          }
-          chunk.examined += 1;
-          if (result.status === 'skipped') chunk.skipped += 1;
-          else {
-            if (result.costCents === costCents) {
-              if (result.coherence === coherence) setMeta.run(result.meta, rowid);
-              else setScore.run(result.meta, result.coherence, rowid);
-            } else if (result.coherence === coherence) setCost.run(result.meta, result.costCents, rowid);
-            else setBoth.run(result.meta, result.coherence, result.costCents, rowid);
-            chunk.rescored += 1;
-            chunk.cost_cents_change += result.costCents - costCents;
-          }
-          if (chunk.examined === request.limit) {
-            chunk.next = String(rowid);
-            return chunk;
-          }
-        }
-        if (rows.length < batch) return chunk;
-        if (current * 2 > rows.length) filtered = true;
-      }
+      const chunk = rescoreRows();
+      if (chunk.rescored > 0) moveInsightEpoch.run();
+      return chunk;
     })
     .immediate();
 }

@@ -11,7 +11,7 @@ import { assetId as derivedAssetId, contributionId, contributorId as derivedCont
 import { incomingNameIsNewer, newestNamePerPerson } from './contributor-name.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { InsightFigures, RepositoryActivity } from './insight-types.js';
-import { sqliteInsight, sqliteRepositoryActivity } from './sqlite-insight.js';
+import { InsightFolds, sqliteInsight, sqliteRepositoryActivity } from './sqlite-insight.js';
 import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
 import { ensureIdentityLinksReadable, mergeIdentities, readIdentities, unmergeIdentities } from './sqlite-identities.js';
 import { rescoreChunk } from './sqlite-rescore.js';
@@ -106,6 +106,7 @@ export class SqliteStore implements ContributionStore {
   readonly #assetIds = new Map<string, string>();
   readonly #statements;
   readonly #checkpointer: SqliteCheckpointer | undefined;
+  readonly #insightFolds: InsightFolds | undefined;
 
   constructor(readonly path: string, options: SqliteStoreOptions = {}) {
     if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -124,6 +125,7 @@ export class SqliteStore implements ContributionStore {
       migrate(this.#db, options.migrations ?? SQLITE_MIGRATIONS);
     }
     this.#statements = options.readonly ? undefined : prepareWrites(this.#db);
+    this.#insightFolds = options.readonly ? undefined : new InsightFolds();
     if (options.backgroundCheckpoints && !options.readonly && path !== ':memory:') {
       this.#db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
       this.#db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
@@ -389,7 +391,8 @@ export class SqliteStore implements ContributionStore {
   }
 
   async insight(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
-    return sqliteInsight(this.#db, filter, latest);
+    // A read-only store (the CLI's report) asks once, of a file maybe at an older schema.
+    return this.#insightFolds ? this.#insightFolds.figures(this.#db, filter, latest) : sqliteInsight(this.#db, filter, latest);
   }
 
   async repositoryActivity(): Promise<RepositoryActivity[]> {
