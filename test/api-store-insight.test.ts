@@ -2,9 +2,9 @@
 // thread) and PostgreSQL. Records come from core, exactly as `coherence track` builds them.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { contributionsForCommit, type ContributionRecord, type GitCommit } from '../packages/core/src/index.js';
+import { contributionsForCommit, previousModelScores, type ContributionRecord, type GitCommit } from '../packages/core/src/index.js';
 import { buildInsight, type ContributionStore } from '../packages/api/src/index.js';
-import { STORE_KINDS, hashFor, kindTitle, type StoreHandle } from '../packages/api/test/harness.js';
+import { STORE_KINDS, connectPostgres, hashFor, kindTitle, type StoreHandle } from '../packages/api/test/harness.js';
 
 interface Change {
   label: string;
@@ -139,6 +139,62 @@ for (const kind of STORE_KINDS) {
       expect(insight.weeks.filter((week) => week.commits > 0).map((week) => [week.week, week.commits, week.contributions, week.cost_cents, week.mean_coherence])).toEqual(
         weeks.map((row) => [row.key, row.commits, row.contributions, row.cost_cents, row.mean_coherence]),
       );
+    });
+
+    it('keeps its figures current through writes here and elsewhere, a co-author arriving later, a merge and a rescore', async () => {
+      // Each server keeps its folds and adds what was inserted since; a store opened afresh folds every
+      // row. After each change both must give the same insight, for every kind of selection.
+      const selections = [{}, { repository: 'octo/hello' }, { since: '2024-01-02T00:00:00Z', until: '2024-02-06T00:00:00Z' }, { contributor: 'ann@example.com' }];
+      const now = new Date('2024-03-01T00:00:00Z');
+      const expectCurrent = async (step: string) => {
+        const fresh = await handle.reopen();
+        for (const selection of selections) {
+          expect(await buildInsight(store, selection, { now }), `${step}: ${JSON.stringify(selection)}`).toEqual(await buildInsight(fresh, selection, { now }));
+        }
+      };
+      await expectCurrent('as ingested');
+      const other = await handle.reopen();
+      await other.ingestIds(records([{ label: 'd1', repository: 'octo/new', author: 'dee@example.com', date: '2024-01-10T10:00:00Z', linesAdded: 3 }]));
+      await store.ingestIds(records([{ label: 'd2', repository: 'octo/hello', author: 'cy@example.com', date: '2024-01-21T10:00:00Z', linesAdded: 7 }]));
+      await expectCurrent('after inserts by this store and another');
+      // A co-author of a1 recorded later, a week earlier: the commit moves to that week.
+      await store.ingestIds(records([{ label: 'a1', repository: 'octo/hello', author: 'ann@example.com', coAuthors: ['dee@example.com'], date: '2023-12-27T10:00:00Z', linesAdded: 10 }]));
+      await expectCurrent('after a co-author arrived');
+      await other.mergeIdentities('ann@example.com', ['cy@example.com']);
+      await expectCurrent('after a merge elsewhere');
+      const previous = records([{ label: 'e1', repository: 'local-tool', author: 'bob@example.com', date: '2024-02-07T10:00:00Z', linesAdded: 0 }]).map((record) => ({
+        ...record,
+        ...previousModelScores(record.meta),
+      }));
+      await store.ingestIds(previous);
+      await expectCurrent('with a row of the previous model');
+      expect((await other.rescore({ limit: 1000 })).rescored).toBe(1);
+      await expectCurrent('after a rescore elsewhere');
+    });
+
+    it.skipIf(kind.dialect !== 'postgres')('adds a row whose transaction was still open when the figures were kept, once', async () => {
+      const now = new Date('2024-03-01T00:00:00Z');
+      const client = await connectPostgres(handle.env.databaseUrl);
+      try {
+        // A writer that began first and commits last: the kept figures' snapshot sees what committed
+        // after it began, but not its row, until it commits.
+        await client.query('BEGIN');
+        await client.query(
+          `INSERT INTO contributions (id, contributor_id, asset_id, commit_hash, role, cost_cents, coherence_score, files_changed, lines_added,
+             lines_deleted, timestamp, created_at, meta)
+           SELECT 'slow-writer', contributor_id, asset_id, $1, 'author', 123, 0.5, 1, 1, 0, '2024-01-05T00:00:00Z', now(), '{}' FROM contributions LIMIT 1`,
+          [hashFor('slow')],
+        );
+        await store.ingestIds(records([{ label: 'f1', repository: 'octo/hello', author: 'bob@example.com', date: '2024-01-06T10:00:00Z', linesAdded: 4 }]));
+        const before = await buildInsight(store, {}, { now });
+        await client.query('COMMIT');
+        const after = await buildInsight(store, {}, { now });
+        expect(after.totals.commits).toBe(before.totals.commits + 1);
+        expect(after.totals.cost_cents).toBe(before.totals.cost_cents + 123);
+        expect(after).toEqual(await buildInsight(await handle.reopen(), {}, { now }));
+      } finally {
+        await client.end();
+      }
     });
 
     it('says when each repository last received a contribution, which a duplicate does not move', async () => {

@@ -1,100 +1,134 @@
-// The dashboard's aggregates on PostgreSQL, the same figures as sqlite-insight.ts, summed by the
-// database (hash aggregates, over the contributions_for_insight index where the selection allows):
-// the cells per (week, repository, score), the people, each repository's extent, the latest
-// contributions, and each repository's latest receipt (for monitoring). They run side by side on the pool.
+// The dashboard's aggregates on PostgreSQL, the same figures as sqlite-insight.ts and folded by the same
+// code (insight-rollup.ts): each server keeps its folds per selection and adds the rows inserted since,
+// so the first dashboard after a push reads that push's rows, not the whole table. Also the latest
+// contributions, and each repository's latest receipt (for monitoring).
 
 import type pg from 'pg';
-import type { InsightCell, InsightFigures, InsightPerson, LatestContribution, RepositoryActivity, RepositoryExtent } from './insight-types.js';
+import type { InsightFigures, InsightPerson, LatestContribution, RepositoryActivity } from './insight-types.js';
+import { InsightFold, type InsightRow, type People } from './insight-rollup.js';
 import { filterClause, inTransaction, SqlParams, whereSql } from './postgres.js';
-import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds, personReportSql } from './identities.js';
+import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
 
-export async function postgresInsight(pool: pg.Pool, filter: ContributionFilter, latest: number): Promise<InsightFigures> {
-  const scan = () => {
-    const query = new SqlParams();
-    return { query, where: whereSql(scanFilter(filter, query)) };
-  };
-  const cells = (() => {
-    const { query, where } = scan();
-    // Grouped on bytes (COLLATE "C": the same groups, sorted without the locale's rules) and on the
-    // week's time and the asset's id; the few cells are named and formatted after.
-    return queryWithSortMemory<InsightCell>(
-      pool,
-      `SELECT to_char(cell.week, 'YYYY-MM-DD') AS week, a.name AS repository, cell.score, cell.commits, cell.contributions,
-         cell.lines_added, cell.lines_deleted, cell.files_changed, cell.cost_cents
-       FROM (
-         SELECT date_trunc('week', per_commit.ts AT TIME ZONE 'UTC') AS week, per_commit.asset_id, ROUND(per_commit.score * 100)::int AS score,
-           COUNT(*) AS commits, SUM(people) AS contributions, SUM(added) AS lines_added, SUM(deleted) AS lines_deleted,
-           SUM(files) AS files_changed, SUM(cents) AS cost_cents
-         FROM (
-           SELECT c.asset_id, MIN(c.timestamp) AS ts, MAX(c.coherence_score) AS score, COUNT(*) AS people,
-             MAX(c.lines_added) AS added, MAX(c.lines_deleted) AS deleted, MAX(c.files_changed) AS files, SUM(c.cost_cents) AS cents
-           FROM contributions c ${where}
-           GROUP BY c.asset_id, c.commit_hash COLLATE "C"
-         ) per_commit
-         GROUP BY 1, 2, 3
-       ) cell JOIN assets a ON a.id = cell.asset_id`,
-      query.values,
-    );
-  })();
-  const people = (() => {
-    const { query, where } = scan();
-    // Every person once, under their primary address, as report() counts them.
-    return queryWithSortMemory<InsightPerson>(
-      pool,
-      `SELECT key AS email, name, commits, lines_added, lines_deleted, files_changed, cost_cents, score_sum::bigint AS score_sum
-       FROM (${personReportSql(where, 'ROUND(c.coherence_score * 100)', 'key', ' COLLATE "C"')}) people`,
-      query.values,
-    );
-  })();
-  const repositories = (() => {
-    const { query, where } = scan();
-    return pool.query<RepositoryExtent>(
-      `SELECT a.name AS repository, x.contributors, x.last_commit_at
-       FROM (SELECT c.asset_id, COUNT(DISTINCT ${PERSON_EMAIL}) AS contributors, MAX(c.timestamp) AS last_commit_at
-             FROM contributions c JOIN contributors p ON p.id = c.contributor_id ${IDENTITY_LINKS_JOIN} ${where}
-             GROUP BY c.asset_id) x JOIN assets a ON a.id = x.asset_id`,
-      query.values,
-    );
-  })();
-  const newest = (() => {
-    const query = new SqlParams();
-    const where = whereSql(filterClause(filter, query));
-    return pool.query<LatestContribution>(
-      `SELECT a.name AS repository, c.commit_hash, p.email AS contributor_email, p.name AS contributor_name, c.role,
-         c.timestamp, c.cost_cents, c.coherence_score, c.lines_added, c.lines_deleted, c.meta->>'subject' AS subject
-       FROM ${CONTRIBUTION_FROM} ${where} ORDER BY c.timestamp DESC, c.id DESC LIMIT ${query.add(Math.max(0, Math.trunc(latest)))}`,
-      query.values,
-    );
-  })();
-  const names = pool.query<{ name: string }>('SELECT name FROM assets WHERE asset_type = $1 ORDER BY name COLLATE "C"', [REPOSITORY_ASSET]);
-  const [cellRows, personRows, extentRows, latestRows, nameRows] = await Promise.all([cells, people, repositories, newest, names]);
-  return {
-    cells: cellRows.rows,
-    people: personRows.rows,
-    repositories: extentRows.rows,
-    latest: latestRows.rows,
-    repository_names: nameRows.rows.map((row) => row.name),
-  };
+/** Selections whose folds are kept (a whole database's is ~10 MB per 100,000 commits); the least recently asked goes first. */
+const KEPT_FOLDS = 4;
+
+const SCAN_COLUMNS = `c.asset_id, c.commit_hash, c.contributor_id, to_char(c.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+  c.cost_cents, ROUND(c.coherence_score * 100)::int, c.lines_added, c.lines_deleted, c.files_changed`;
+
+interface KeptFold {
+  fold: InsightFold;
+  /** How many rows figure_changes held (migration 9): any change but an insert adds one. */
+  epoch: number;
+  /** The snapshot the fold has seen every row of (pg_snapshot's text form). */
+  snapshot: string;
+}
+
+/** What one read transaction gives: the rows to fold, and everything around them in the same snapshot. */
+interface Read {
+  epoch: number;
+  snapshot: string;
+  rows: InsightRow[];
+  people: People;
+  names: Map<string, string>;
+  assets: Map<string, string>;
+  latest: LatestContribution[];
 }
 
 /**
- * The two scans of every selected contribution group ~100,000 rows per commit; in PostgreSQL's default
- * 4 MB of sort memory they spilled to disk, and with 32 MB (for these statements only, SET LOCAL) they
- * took about a third less time.
+ * Folds kept per selection by one server. A fold has seen exactly the rows its snapshot saw; the rows
+ * added since are those whose inserting transaction (contributions.inserted_by) that snapshot did not
+ * see, found through their index from the snapshot's oldest running transaction on. Every replica keeps
+ * its own folds, and each reads what every replica wrote. Computations run one at a time, so two
+ * requests never add the same rows to one fold.
  */
-const INSIGHT_SORT_MEMORY = '32MB';
+export class PostgresInsightFolds {
+  readonly #pool: pg.Pool;
+  readonly #kept = new Map<string, KeptFold>();
+  #queue: Promise<unknown> = Promise.resolve();
 
-function queryWithSortMemory<Row extends pg.QueryResultRow>(pool: pg.Pool, sql: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
-  return inTransaction(
-    pool,
-    async (client) => {
-      await client.query(`SET LOCAL work_mem = '${INSIGHT_SORT_MEMORY}'`);
-      return client.query<Row>(sql, values);
-    },
-    { readOnly: true },
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  figures(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
+    const run = this.#queue.then(() => this.#figures(filter, latest));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #figures(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
+    const key = JSON.stringify([filter.repository, filter.contributorEmail, filter.contributorId, filter.assetId, filter.since, filter.until]);
+    const kept = this.#kept.get(key);
+    // Taken out while it is read for: a failed read leaves no fold behind that has seen half of it.
+    this.#kept.delete(key);
+    const read = await inTransaction(this.#pool, (client) => readFigures(client, filter, latest, kept), { readOnly: true, repeatableRead: true });
+    let entry: KeptFold;
+    if (kept?.epoch === read.epoch) {
+      kept.fold.add(read.rows, read.people);
+      entry = { fold: kept.fold, epoch: read.epoch, snapshot: read.snapshot };
+    } else {
+      const fold = new InsightFold();
+      fold.add(read.rows, read.people);
+      entry = { fold, epoch: read.epoch, snapshot: read.snapshot };
+    }
+    this.#kept.set(key, entry);
+    if (this.#kept.size > KEPT_FOLDS) this.#kept.delete(this.#kept.keys().next().value!);
+
+    const rollup = entry.fold.result((id) => read.assets.get(id) ?? id);
+    const people: InsightPerson[] = [...rollup.people].map(([email, figures]) => ({ email, name: read.names.get(email) ?? '', ...figures }));
+    return {
+      cells: rollup.cells,
+      people,
+      repositories: [...rollup.repositories].map(([id, extent]) => ({ repository: read.assets.get(id) ?? id, ...extent })),
+      latest: read.latest,
+      repository_names: [...read.assets.values()].sort(byBytes),
+    };
+  }
+}
+
+const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+async function readFigures(client: pg.PoolClient, filter: ContributionFilter, latest: number, kept: KeptFold | undefined): Promise<Read> {
+  const { rows: state } = await client.query<{ snapshot: string; epoch: number }>(
+    'SELECT pg_current_snapshot()::text AS snapshot, (SELECT COUNT(*) FROM figure_changes) AS epoch',
   );
+  const { snapshot, epoch } = state[0]!;
+  const query = new SqlParams();
+  const where = scanFilter(filter, query);
+  if (kept?.epoch === epoch) {
+    const seen = query.add(kept.snapshot);
+    where.push(`c.inserted_by >= pg_snapshot_xmin(${seen}::pg_snapshot)`, `NOT pg_visible_in_snapshot(c.inserted_by, ${seen}::pg_snapshot)`);
+  }
+  const rows = await client.query<InsightRow>({ text: `SELECT ${SCAN_COLUMNS} FROM contributions c ${whereSql(where)}`, values: query.values, rowMode: 'array' });
+  const persons = await client.query<[string, string, string, string]>({
+    text: `SELECT p.id, p.email, ${PERSON_EMAIL}, p.name FROM contributors p ${IDENTITY_LINKS_JOIN}`,
+    rowMode: 'array',
+  });
+  const primaries = await client.query<[string]>({ text: 'SELECT DISTINCT primary_email FROM identity_links', rowMode: 'array' });
+  const assets = await client.query<[string, string]>({ text: 'SELECT id, name FROM assets WHERE asset_type = $1', values: [REPOSITORY_ASSET], rowMode: 'array' });
+  const listQuery = new SqlParams();
+  const listWhere = whereSql(filterClause(filter, listQuery));
+  const newest = await client.query<LatestContribution>(
+    `SELECT a.name AS repository, c.commit_hash, p.email AS contributor_email, p.name AS contributor_name, c.role,
+       c.timestamp, c.cost_cents, c.coherence_score, c.lines_added, c.lines_deleted, c.meta->>'subject' AS subject
+     FROM ${CONTRIBUTION_FROM} ${listWhere} ORDER BY c.timestamp DESC, c.id DESC LIMIT ${listQuery.add(Math.max(0, Math.trunc(latest)))}`,
+    listQuery.values,
+  );
+  // Every person counts once, under their primary address (see identities.ts), named as that address is.
+  const personOf = new Map(persons.rows.map(([id, , person]) => [id, person]));
+  const names = new Map(persons.rows.map(([, email, , name]) => [email, name]));
+  const merged = new Set(primaries.rows.map(([email]) => email));
+  return {
+    epoch,
+    snapshot,
+    rows: rows.rows,
+    people: { personOf: (id) => personOf.get(id) ?? id, merged: (person) => merged.has(person) },
+    names,
+    assets: new Map(assets.rows),
+    latest: newest.rows,
+  };
 }
 
 /** The selection as conditions on the contributions' own columns (names resolved to ids), so no row is joined. */

@@ -165,4 +165,32 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION data_changed();
     `,
   },
+  {
+    version: 9,
+    name: 'the transaction that inserted each contribution, and an epoch of every other change to the figures',
+    // Each server keeps its dashboard folds and adds only the rows inserted since (postgres-insight.ts):
+    // the rows whose inserting transaction the fold's snapshot did not see. A sequence would not do: with
+    // concurrent writers, numbers are not committed in order. Rows from before this version have none
+    // and count as seen (the column is added without a default, so the table is not rewritten). The
+    // folds are made again when figure_changes grows: a rewritten figure (a rescore), a removed row, an
+    // identity merged or unmerged; one row per statement, inserted, so writers never wait on a row.
+    sql: `
+      ALTER TABLE contributions ADD COLUMN inserted_by xid8;
+      ALTER TABLE contributions ALTER COLUMN inserted_by SET DEFAULT pg_current_xact_id();
+      CREATE INDEX contributions_by_inserting_transaction ON contributions (inserted_by);
+      CREATE TABLE figure_changes (changes BIGINT NOT NULL);
+      CREATE FUNCTION figures_changed() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $fn$
+      BEGIN
+        INSERT INTO figure_changes (changes) VALUES (1);
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER contributions_figures_updated AFTER UPDATE OF asset_id, commit_hash, contributor_id, timestamp, cost_cents,
+        coherence_score, lines_added, lines_deleted, files_changed ON contributions FOR EACH STATEMENT EXECUTE FUNCTION figures_changed();
+      CREATE TRIGGER contributions_figures_removed AFTER DELETE OR TRUNCATE ON contributions
+        FOR EACH STATEMENT EXECUTE FUNCTION figures_changed();
+      CREATE TRIGGER identity_links_figures_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON identity_links
+        FOR EACH STATEMENT EXECUTE FUNCTION figures_changed();
+    `,
+  },
 ];

@@ -26,7 +26,7 @@ import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type Identi
 import { mergeIdentities, readIdentities, rescoreChunk, unmergeIdentities } from './postgres-identities.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { InsightFigures, PoolStatus, RepositoryActivity } from './insight-types.js';
-import { postgresInsight, postgresRepositoryActivity } from './postgres-insight.js';
+import { PostgresInsightFolds, postgresRepositoryActivity } from './postgres-insight.js';
 import type { Migration } from './sqlite-migrations.js';
 import { eachOnItsOwn, WriteGroups, type Settled, type WriteGroupStats } from './write-groups.js';
 import {
@@ -145,6 +145,7 @@ interface NewContribution {
 export class PostgresStore implements ContributionStore {
   readonly dialect = 'postgres' as const;
   readonly #pool: pg.Pool;
+  readonly #insightFolds: PostgresInsightFolds;
   #closed = false;
   /** Ids of people and repositories, learned from committed transactions (such rows are never deleted). */
   readonly #ids: KnownIds = { contributors: new Map(), assets: new Map() };
@@ -162,6 +163,7 @@ export class PostgresStore implements ContributionStore {
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
+    this.#insightFolds = new PostgresInsightFolds(pool);
   }
 
 
@@ -435,7 +437,7 @@ export class PostgresStore implements ContributionStore {
   }
 
   insight(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
-    return postgresInsight(this.#pool, filter, latest);
+    return this.#insightFolds.figures(filter, latest);
   }
 
   repositoryActivity(): Promise<RepositoryActivity[]> {
@@ -538,11 +540,15 @@ export class PostgresStore implements ContributionStore {
  * `work` in one transaction on a connection of its own. A connection whose ROLLBACK failed is in an
  * unknown state, so it is closed rather than handed back to the pool.
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: { readOnly?: boolean } = {}): Promise<T> {
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  options: { readOnly?: boolean; repeatableRead?: boolean } = {},
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+    await client.query(`BEGIN${options.repeatableRead ? ' ISOLATION LEVEL REPEATABLE READ' : ''}${options.readOnly ? ' READ ONLY' : ''}`);
     const result = await work(client);
     await client.query('COMMIT');
     return result;
