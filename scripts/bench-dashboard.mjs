@@ -2,8 +2,9 @@
 // 100,000 contributions (60 people, 6 repositories, three years, one in five commits co-authored) and
 // serves it with `coherence serve`; then the same contributions in a PostgreSQL schema of its own
 // (dropped afterwards), served the same way, when PostgreSQL is reachable. For each store it times
-// GET /api/insight for the whole database, one repository and six months, each right after a write
-// (so the figures are computed) and the whole database again while nothing changes (so they are kept),
+// GET /api/insight for the whole database first after the server starts (every row folded), then for
+// it, one repository and six months, each right after a write (the rows written since are added to the
+// folds the server keeps) and the whole database again while nothing changes (the answer is kept),
 // and, when Chromium is installed, the page from navigation to drawn charts, both ways. Each figure is
 // the median of several runs after one warm-up. The page's time is split into the server's part (its
 // Server-Timing), the browser's (navigation to the page's "drawn" mark) and, around them, the driver's
@@ -242,11 +243,32 @@ async function timePage(browser, base, afterWrite) {
   return { wall: median(runs.map((run) => run.wall)), drawn: median(runs.map((run) => run.drawn)), server: median(runs.map((run) => run.server)) };
 }
 
+/**
+ * The first GET /api/insight after the server starts, when every row is folded (as after a rescore or
+ * an identity merge): medians over RUNS fresh servers.
+ */
+async function timeFirstAnswer(args, env) {
+  const runs = [];
+  for (let run = 0; run < RUNS; run += 1) {
+    const { url, child } = await serve(args, env);
+    try {
+      const before = cpuMs(child.pid);
+      const result = await request(`${url}/api/insight`);
+      runs.push({ ms: result.ms, cpu: cpuMs(child.pid) - before });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolvePromise) => child.once('exit', resolvePromise));
+    }
+  }
+  return { ms: median(runs.map((run) => run.ms)), cpu: median(runs.map((run) => run.cpu)) };
+}
+
 /** Every figure for one store, served by `coherence serve` with these arguments and environment. */
 async function measure(args, env) {
+  const first = await timeFirstAnswer(args, env);
   const { url, child } = await serve(args, env);
   try {
-    const api = await timeApi(url, child.pid);
+    const api = { ...(await timeApi(url, child.pid)), first };
     const executablePath = chromiumPath();
     if (!executablePath) return { api };
     const { chromium } = await import('playwright-core');
@@ -275,6 +297,7 @@ function rows(figures) {
           ['  of which the server, /api/insight', ms(timing.server)],
         ];
   return [
+    ['GET /api/insight, whole database, first after the server starts', `${ms(api.first.ms)}, CPU ${ms(api.first.cpu)}`],
     ['GET /api/insight, whole database, after a write (computed)', `${ms(api.whole.ms)}, CPU ${ms(api.whole.cpu)}, ${kib(api.whole.bytes)} (${kib(api.whole.sent)} brotli)`],
     ['GET /api/insight, whole database, unchanged (kept)', ms(api.kept.ms)],
     ['GET /api/insight?repository=…, after a write', `${ms(api.one.ms)}, CPU ${ms(api.one.cpu)}`],
