@@ -82,6 +82,12 @@ export class InsightFold {
   /** Weeks by Monday, numbered as first seen; and each day's week, so a day is placed once. */
   readonly #positions = new Map<string, number>();
   readonly #days = new Map<string, { week: string; position: number }>();
+  #commits = 0;
+
+  /** Commits folded (each repository's once), which is what a fold's memory grows with. */
+  get commits(): number {
+    return this.#commits;
+  }
 
   add(rows: Iterable<InsightRow>, identities: People = EACH_ID_A_PERSON): void {
     // The scan gives a repository's rows one after another (its index leads with the repository), so
@@ -105,6 +111,7 @@ export class InsightFold {
       } else {
         const created: FoldedCommit = { timestamp, people: 1, cents, score, added, deleted, files, cell: 0 };
         fold.commits.set(hash, created);
+        this.#commits += 1;
         this.#enterCell(fold, created);
       }
       const person = this.#people.get(contributor);

@@ -6,13 +6,11 @@
 import type pg from 'pg';
 import type { InsightFigures, InsightPerson, LatestContribution, RepositoryActivity } from './insight-types.js';
 import { InsightFold, type InsightRow, type People } from './insight-rollup.js';
+import { KeptFolds, selectionKey } from './kept-folds.js';
 import { filterClause, inTransaction, SqlParams, whereSql } from './postgres.js';
 import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
-
-/** Selections whose folds are kept (a whole database's is ~10 MB per 100,000 commits); the least recently asked goes first. */
-const KEPT_FOLDS = 4;
 
 const SCAN_COLUMNS = `c.asset_id, c.commit_hash, c.contributor_id, to_char(c.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
   c.cost_cents, ROUND(c.coherence_score * 100)::int, c.lines_added, c.lines_deleted, c.files_changed`;
@@ -45,7 +43,7 @@ interface Read {
  */
 export class PostgresInsightFolds {
   readonly #pool: pg.Pool;
-  readonly #kept = new Map<string, KeptFold>();
+  readonly #kept = new KeptFolds<KeptFold>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(pool: pg.Pool) {
@@ -59,10 +57,9 @@ export class PostgresInsightFolds {
   }
 
   async #figures(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
-    const key = JSON.stringify([filter.repository, filter.contributorEmail, filter.contributorId, filter.assetId, filter.since, filter.until]);
-    const kept = this.#kept.get(key);
+    const key = selectionKey(filter);
     // Taken out while it is read for: a failed read leaves no fold behind that has seen half of it.
-    this.#kept.delete(key);
+    const kept = this.#kept.take(key);
     const read = await inTransaction(this.#pool, (client) => readFigures(client, filter, latest, kept), { readOnly: true, repeatableRead: true });
     let entry: KeptFold;
     if (kept?.epoch === read.epoch) {
@@ -73,8 +70,7 @@ export class PostgresInsightFolds {
       fold.add(read.rows, read.people);
       entry = { fold, epoch: read.epoch, snapshot: read.snapshot };
     }
-    this.#kept.set(key, entry);
-    if (this.#kept.size > KEPT_FOLDS) this.#kept.delete(this.#kept.keys().next().value!);
+    this.#kept.keep(key, entry);
 
     const rollup = entry.fold.result((id) => read.assets.get(id) ?? id);
     const people: InsightPerson[] = [...rollup.people].map(([email, figures]) => ({ email, name: read.names.get(email) ?? '', ...figures }));

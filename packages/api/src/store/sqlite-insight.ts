@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { InsightFigures, InsightPerson, LatestContribution, RepositoryActivity } from './insight-types.js';
 import { InsightFold, type InsightRow, type People } from './insight-rollup.js';
+import { KeptFolds, selectionKey } from './kept-folds.js';
 import { filterClause } from './sqlite.js';
 import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds, personName } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
@@ -15,9 +16,6 @@ import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
 const INSIGHT_INDEX = 'contributions_for_insight';
 const SCAN_COLUMNS = `c.asset_id, c.commit_hash, c.contributor_id, c.timestamp, c.cost_cents, CAST(ROUND(c.coherence_score * 100) AS INTEGER),
   c.lines_added, c.lines_deleted, c.files_changed`;
-
-/** Selections whose folds are kept (a whole database's is ~10 MB per 100,000 commits); the least recently asked goes first. */
-const KEPT_FOLDS = 4;
 
 interface KeptFold {
   fold: InsightFold;
@@ -35,17 +33,16 @@ interface KeptFold {
  * renumbering rowids): when the rows before and after do not add up, the fold is made again.
  */
 export class InsightFolds {
-  readonly #kept = new Map<string, KeptFold>();
+  readonly #kept = new KeptFolds<KeptFold>();
 
   figures(db: Database.Database, filter: ContributionFilter, latest: number): InsightFigures {
-    const key = JSON.stringify([filter.repository, filter.contributorEmail, filter.contributorId, filter.assetId, filter.since, filter.until]);
+    const key = selectionKey(filter);
     // One read transaction: the epoch, the rowids and the rows read are one snapshot.
     return db.transaction(() => {
       const epoch = db.prepare('SELECT n FROM insight_epoch').pluck().get() as number;
       const [rowid, rows] = db.prepare('SELECT COALESCE(MAX(rowid), 0), COUNT(*) FROM contributions').raw().get() as [number, number];
       const identities = readPeople(db);
-      let kept = this.#kept.get(key);
-      this.#kept.delete(key);
+      let kept = this.#kept.take(key);
       const { where, params } = scanFilter(filter);
       if (kept?.epoch === epoch && kept.rowid <= rowid && kept.rows + this.#countAfter(db, kept.rowid) === rows) {
         kept.fold.add(newRows(db, where, params, kept.rowid), identities);
@@ -55,8 +52,7 @@ export class InsightFolds {
         kept = { fold, epoch, rowid, rows };
       }
       Object.assign(kept, { rowid, rows });
-      this.#kept.set(key, kept);
-      if (this.#kept.size > KEPT_FOLDS) this.#kept.delete(this.#kept.keys().next().value!);
+      this.#kept.keep(key, kept);
       return shape(db, kept.fold, filter, latest);
     })();
   }
