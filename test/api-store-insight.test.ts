@@ -197,6 +197,27 @@ for (const kind of STORE_KINDS) {
       }
     });
 
+    it.skipIf(kind.dialect !== 'postgres')('counts rows restored from another cluster, whose transactions lie in its future, as seen', async () => {
+      const client = await connectPostgres(handle.env.databaseUrl);
+      try {
+        await client.query(
+          `UPDATE contributions SET inserted_by = ((pg_snapshot_xmax(pg_current_snapshot())::text::numeric + 1000000)::text)::xid8
+           WHERE commit_hash = $1`,
+          [hashFor('a3')],
+        );
+        await handle.reopen();
+        const { rows } = await client.query<{ restored: number; foreign: number }>(
+          `SELECT COUNT(*) FILTER (WHERE commit_hash = $1 AND inserted_by IS NULL)::int AS restored,
+             COUNT(*) FILTER (WHERE inserted_by >= pg_snapshot_xmax(pg_current_snapshot()))::int AS foreign
+           FROM contributions`,
+          [hashFor('a3')],
+        );
+        expect(rows[0]).toEqual({ restored: 1, foreign: 0 });
+      } finally {
+        await client.end();
+      }
+    });
+
     it('says when each repository last received a contribution, which a duplicate does not move', async () => {
       const before = await store.repositoryActivity();
       expect(before.map((row) => row.repository)).toEqual(['local-tool', 'octo/hello']);

@@ -193,6 +193,7 @@ export class PostgresStore implements ContributionStore {
         await client.query(migration.sql);
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [migration.version, migration.name]);
       }
+      if (migrations.some((migration) => migration.version === INSERTED_BY_VERSION)) await forgetForeignTransactions(client);
     });
   }
 
@@ -534,6 +535,19 @@ export class PostgresStore implements ContributionStore {
       }
     }
   }
+}
+
+/** The schema version that records each contribution's inserting transaction (contributions.inserted_by). */
+const INSERTED_BY_VERSION = 9;
+
+/**
+ * Rows restored from another cluster's dump carry that cluster's transaction ids, which here may lie in
+ * the future: a dashboard fold would take them for rows not seen yet once this cluster's ids pass them,
+ * and add them twice. Ids not yet issued here can only have come from elsewhere; they are cleared, which
+ * counts the rows as old (seen by every fold). Through the index, so a start costs one probe.
+ */
+async function forgetForeignTransactions(client: pg.PoolClient): Promise<void> {
+  await client.query('UPDATE contributions SET inserted_by = NULL WHERE inserted_by >= pg_snapshot_xmax(pg_current_snapshot())');
 }
 
 /**
