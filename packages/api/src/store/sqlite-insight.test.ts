@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contributionsForCommit, previousModelScores, type GitCommit, type GitFileChange } from '@coherence/core';
 import { openSqliteStore, type SqliteStore } from './sqlite.js';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.js';
 import { toStoreRow } from './store-row.js';
 import type { InsightFigures } from './insight-types.js';
 import type { ContributionFilter } from './types.js';
@@ -150,5 +151,17 @@ describe('the server’s kept insight folds', () => {
     }
     write(store, [commit(CY, '2024-04-01T10:00:00Z', [file('src/c.ts', 9)])]);
     await expectFoldsCurrent();
+  });
+
+  it('are not kept by a store at a schema without the epoch, which computes every answer afresh', async () => {
+    const older = openSqliteStore(join(dir, 'older.db'), { migrations: SQLITE_MIGRATIONS.filter((migration) => migration.version < 8) });
+    try {
+      write(older, [commit(ANN, '2024-01-02T10:00:00Z', [file('src/a.ts', 4)])]);
+      expect((await older.insight({}, 5)).cells).toHaveLength(1);
+      write(older, [commit(BOB, '2024-01-03T10:00:00Z', [file('src/b.ts', 4)])]);
+      expect((await older.insight({}, 5)).cells.map((cell) => cell.commits)).toEqual([2]);
+    } finally {
+      older.closeSync();
+    }
   });
 });

@@ -7,6 +7,9 @@ export interface Migration {
   sql: string;
 }
 
+/** The version that adds insight_epoch, which the server's kept dashboard folds need (sqlite-insight.ts). */
+export const INSIGHT_EPOCH_VERSION = 8;
+
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

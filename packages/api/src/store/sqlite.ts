@@ -15,7 +15,7 @@ import { InsightFolds, sqliteInsight, sqliteRepositoryActivity } from './sqlite-
 import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
 import { ensureIdentityLinksReadable, mergeIdentities, readIdentities, unmergeIdentities } from './sqlite-identities.js';
 import { rescoreChunk } from './sqlite-rescore.js';
-import { SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
+import { INSIGHT_EPOCH_VERSION, SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
 import { serializeError, type SerializedError } from './database-fault.js';
 import type { Settled } from './write-groups.js';
@@ -125,7 +125,9 @@ export class SqliteStore implements ContributionStore {
       migrate(this.#db, options.migrations ?? SQLITE_MIGRATIONS);
     }
     this.#statements = options.readonly ? undefined : prepareWrites(this.#db);
-    this.#insightFolds = options.readonly ? undefined : new InsightFolds();
+    // Folds need the epoch (migration 8); a read-only store may be at an older schema, and asks once anyway.
+    const epoch = (options.migrations ?? SQLITE_MIGRATIONS).some((migration) => migration.version === INSIGHT_EPOCH_VERSION);
+    this.#insightFolds = options.readonly || !epoch ? undefined : new InsightFolds();
     if (options.backgroundCheckpoints && !options.readonly && path !== ':memory:') {
       this.#db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
       this.#db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
@@ -391,7 +393,6 @@ export class SqliteStore implements ContributionStore {
   }
 
   async insight(filter: ContributionFilter, latest: number): Promise<InsightFigures> {
-    // A read-only store (the CLI's report) asks once, of a file maybe at an older schema.
     return this.#insightFolds ? this.#insightFolds.figures(this.#db, filter, latest) : sqliteInsight(this.#db, filter, latest);
   }
 
