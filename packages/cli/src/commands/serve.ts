@@ -74,6 +74,7 @@ export async function runServe(options: ServeCommandOptions, env: NodeJS.Process
       store,
       apiKeys,
       logFormat: options.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json'),
+      warmDashboard: true,
       ...(env.COHERENCE_READ_KEY ? { readKey: env.COHERENCE_READ_KEY } : {}),
       ...(env.COHERENCE_WEBHOOK_SECRET ? { webhookSecret: env.COHERENCE_WEBHOOK_SECRET } : {}),
     });
