@@ -23,16 +23,16 @@ interface KeptFold {
   snapshot: string;
 }
 
-/** What one read transaction gives: the rows to fold, and everything around them in the same snapshot. */
+/** What one read transaction gives: the fold brought up to its snapshot, and what surrounds it in that snapshot. */
 interface Read {
-  epoch: number;
-  snapshot: string;
-  rows: InsightRow[];
-  people: People;
+  entry: KeptFold;
   names: Map<string, string>;
   assets: Map<string, string>;
   latest: LatestContribution[];
 }
+
+/** Rows fetched at a time from the fold's cursor: a million-row table is never held whole in memory. */
+const FETCH_ROWS = 20_000;
 
 /**
  * Folds kept per selection by one server. A fold has seen exactly the rows its snapshot saw; the rows
@@ -61,18 +61,9 @@ export class PostgresInsightFolds {
     // Taken out while it is read for: a failed read leaves no fold behind that has seen half of it.
     const kept = this.#kept.take(key);
     const read = await inTransaction(this.#pool, (client) => readFigures(client, filter, latest, kept), { readOnly: true, repeatableRead: true });
-    let entry: KeptFold;
-    if (kept?.epoch === read.epoch) {
-      kept.fold.add(read.rows, read.people);
-      entry = { fold: kept.fold, epoch: read.epoch, snapshot: read.snapshot };
-    } else {
-      const fold = new InsightFold();
-      fold.add(read.rows, read.people);
-      entry = { fold, epoch: read.epoch, snapshot: read.snapshot };
-    }
-    this.#kept.keep(key, entry);
+    this.#kept.keep(key, read.entry);
 
-    const rollup = entry.fold.result((id) => read.assets.get(id) ?? id);
+    const rollup = read.entry.fold.result((id) => read.assets.get(id) ?? id);
     const people: InsightPerson[] = [...rollup.people].map(([email, figures]) => ({ email, name: read.names.get(email) ?? '', ...figures }));
     return {
       cells: rollup.cells,
@@ -93,11 +84,14 @@ async function readFigures(client: pg.PoolClient, filter: ContributionFilter, la
   const { snapshot, epoch } = state[0]!;
   const query = new SqlParams();
   const where = scanFilter(filter, query);
-  if (kept?.epoch === epoch) {
+  // The kept fold while nothing but inserts happened since it was made, with the rows its snapshot did
+  // not see; otherwise a new fold of every row. A failure part-way leaves the fold out of the kept ones.
+  const current = kept?.epoch === epoch;
+  if (current) {
     const seen = query.add(kept.snapshot);
     where.push(`c.inserted_by >= pg_snapshot_xmin(${seen}::pg_snapshot)`, `NOT pg_visible_in_snapshot(c.inserted_by, ${seen}::pg_snapshot)`);
   }
-  const rows = await client.query<InsightRow>({ text: `SELECT ${SCAN_COLUMNS} FROM contributions c ${whereSql(where)}`, values: query.values, rowMode: 'array' });
+  const fold = current ? kept.fold : new InsightFold();
   const persons = await client.query<[string, string, string, string]>({
     text: `SELECT p.id, p.email, ${PERSON_EMAIL}, p.name FROM contributors p ${IDENTITY_LINKS_JOIN}`,
     rowMode: 'array',
@@ -116,15 +110,14 @@ async function readFigures(client: pg.PoolClient, filter: ContributionFilter, la
   const personOf = new Map(persons.rows.map(([id, , person]) => [id, person]));
   const names = new Map(persons.rows.map(([, email, , name]) => [email, name]));
   const merged = new Set(primaries.rows.map(([email]) => email));
-  return {
-    epoch,
-    snapshot,
-    rows: rows.rows,
-    people: { personOf: (id) => personOf.get(id) ?? id, merged: (person) => merged.has(person) },
-    names,
-    assets: new Map(assets.rows),
-    latest: newest.rows,
-  };
+  const people: People = { personOf: (id) => personOf.get(id) ?? id, merged: (person) => merged.has(person) };
+  await client.query({ text: `DECLARE insight_rows NO SCROLL CURSOR FOR SELECT ${SCAN_COLUMNS} FROM contributions c ${whereSql(where)}`, values: query.values });
+  for (;;) {
+    const { rows } = await client.query<InsightRow>({ text: `FETCH ${FETCH_ROWS} FROM insight_rows`, rowMode: 'array' });
+    fold.add(rows, people);
+    if (rows.length < FETCH_ROWS) break;
+  }
+  return { entry: { fold, epoch, snapshot }, names, assets: new Map(assets.rows), latest: newest.rows };
 }
 
 /** The selection as conditions on the contributions' own columns (names resolved to ids), so no row is joined. */

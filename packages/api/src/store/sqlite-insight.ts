@@ -78,12 +78,15 @@ function scan(db: Database.Database, where: string[], params: Record<string, str
     .iterate(params) as IterableIterator<InsightRow>;
 }
 
-/** The selection's rows after a rowid, through the table's rowid order (NOT INDEXED keeps the planner there). */
-function newRows(db: Database.Database, where: string[], params: Record<string, string>, after: number): InsightRow[] {
+/**
+ * The selection's rows after a rowid, through the table's rowid order (NOT INDEXED keeps the planner
+ * there); streamed, since a backfill may have written millions since.
+ */
+function newRows(db: Database.Database, where: string[], params: Record<string, string>, after: number): IterableIterator<InsightRow> {
   return db
     .prepare(`SELECT ${SCAN_COLUMNS} FROM contributions c NOT INDEXED WHERE ${['c.rowid > @after', ...where].join(' AND ')}`)
     .raw()
-    .all({ ...params, after }) as InsightRow[];
+    .iterate({ ...params, after }) as IterableIterator<InsightRow>;
 }
 
 /** Every person counts once, under their primary address (see identities.ts). */
