@@ -4,7 +4,8 @@
 // after a write, an identity merge or a rescore equals the figures computed afresh.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildInsight, InsightCache, rescoreToEnd, type ContributionStore } from '../packages/api/src/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildInsight, createApp, InsightCache, rescoreToEnd, type ContributionStore } from '../packages/api/src/index.js';
 import { STORE_KINDS, kindTitle, type StoreHandle } from '../packages/api/test/harness.js';
 import { helloRecords as records, personCommit as commit } from './support/person-commits.js';
 import { asPreviousRelease } from './support/previous-release.js';
@@ -25,6 +26,36 @@ function counted(store: ContributionStore) {
     dataVersion: () => store.dataVersion(),
   };
   return { source, counts };
+}
+
+/**
+ * The store behind a proxy that notes when the figures are computed and when a data version is read
+ * after that: the cache keeps an answer once its second version read returns.
+ */
+function watched(store: ContributionStore) {
+  const seen = { computed: 0, versionAfterComputed: false };
+  const proxy = new Proxy(store, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (property === 'insight') {
+        return async (...args: Parameters<ContributionStore['insight']>) => {
+          const figures = await store.insight(...args);
+          seen.computed += 1;
+          seen.versionAfterComputed = false;
+          return figures;
+        };
+      }
+      if (property === 'dataVersion') {
+        return async () => {
+          const version = await store.dataVersion();
+          seen.versionAfterComputed = true;
+          return version;
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { proxy, seen };
 }
 
 /** An answer's figures, without the time they were computed. */
@@ -109,6 +140,37 @@ for (const kind of STORE_KINDS) {
       }
       // The merge counts Ann once.
       expect(previous.totals.contributors).toBe(2);
+    });
+
+    it('computes the whole database again on its own after a merge or a rescore through the API, so the next visit is kept', async () => {
+      const { proxy, seen } = watched(store);
+      const app = createApp({ store: proxy, apiKeys: ['write-key'], metrics: false, logger: () => {} });
+      const timing = (response: Response) => /desc="(\w+)"/.exec(response.headers.get('server-timing') ?? '')?.[1];
+      const write = (path: string, body: unknown) =>
+        app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'write-key' }, body: JSON.stringify(body) });
+      /** Waits (10 s at most) for the figures to be computed once more with no request asking, and kept. */
+      const refreshed = async (computed: number) => {
+        for (let wait = 0; wait < 500 && !(seen.computed > computed && seen.versionAfterComputed); wait += 1) await sleep(20);
+        expect(seen.computed).toBe(computed + 1);
+        expect(seen.versionAfterComputed).toBe(true);
+      };
+      expect(timing(await app.request('/api/insight'))).toBe('computed');
+
+      let computed = seen.computed;
+      expect((await write('/api/identities/merge', { primary: ANN.email, aliases: [ANN_WORK.email] })).status).toBe(200);
+      await refreshed(computed);
+      const afterMerge = await app.request('/api/insight');
+      expect(timing(afterMerge)).toBe('kept');
+      expect(figuresOf(await afterMerge.json())).toEqual(await fresh(store));
+
+      await store.ingestIds(records(commit('c1', BOB, { lines: 4000 })).map(asPreviousRelease));
+      computed = seen.computed;
+      const chunk = await write('/api/rescore', { limit: 100 });
+      expect((await chunk.json()).rescored).toBe(1);
+      await refreshed(computed);
+      const afterRescore = await app.request('/api/insight');
+      expect(timing(afterRescore)).toBe('kept');
+      expect(figuresOf(await afterRescore.json())).toEqual(await fresh(store));
     });
   });
 }

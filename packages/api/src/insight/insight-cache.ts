@@ -10,6 +10,8 @@ import { buildInsight, DEFAULT_LATEST, DEFAULT_TOP, type Insight, type InsightSe
 
 /** Distinct selections kept (each answer is tens of KiB); the least recently asked goes first. */
 const MAX_ENTRIES = 32;
+/** How long refreshSoon() waits for more changes (a rescore's next chunk) before computing. */
+const REFRESH_DELAY_MS = 1_000;
 
 export interface InsightAnswer {
   insight: Insight;
@@ -34,8 +36,21 @@ export class InsightCache {
   /** Answers being computed, by selection and version: requests arriving meanwhile share them. */
   readonly #computing = new Map<string, Promise<Entry>>();
 
+  #refresh: NodeJS.Timeout | undefined;
+
   constructor(store: InsightSource) {
     this.#store = store;
+  }
+
+  /**
+   * Computes the whole database's figures a moment from now, off any request: after a change that makes
+   * the store fold every row again (an identity merge or unmerge, a rescore), so that the next visit finds
+   * them kept. Changes in quick succession are waited out; a failure is left to the next visit to report.
+   */
+  refreshSoon(): void {
+    clearTimeout(this.#refresh);
+    this.#refresh = setTimeout(() => void this.answer({}).catch(() => {}), REFRESH_DELAY_MS);
+    this.#refresh.unref();
   }
 
   async answer(selection: InsightSelection, options: { top?: number; latest?: number } = {}): Promise<InsightAnswer> {

@@ -72,6 +72,7 @@ export function registerIdentities(api: OpenAPIHono<AppEnv>): void {
     const body = validBody(c, MergeRequestSchema);
     const outcome: MergePlan | MergeRefusal = await c.var.services.store.mergeIdentities(body.primary, body.aliases);
     if (!outcome.ok) refused(outcome);
+    if (outcome.links.length > 0) c.var.services.insight.refreshSoon();
     return c.json({ primary: outcome.primary, merged: outcome.merged, already: outcome.already, moved: outcome.moved }, 200);
   });
 
@@ -80,6 +81,7 @@ export function registerIdentities(api: OpenAPIHono<AppEnv>): void {
     const body = validBody(c, UnmergeRequestSchema);
     const outcome: UnmergePlan | MergeRefusal = await c.var.services.store.unmergeIdentities(body.aliases);
     if (!outcome.ok) refused(outcome);
+    if (outcome.unmerged.length > 0) c.var.services.insight.refreshSoon();
     return c.json({ unmerged: outcome.unmerged, not_merged: outcome.notMerged }, 200);
   });
 }

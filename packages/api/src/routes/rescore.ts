@@ -32,6 +32,7 @@ export function registerRescore(api: OpenAPIHono<AppEnv>): void {
       limit: body.limit ?? DEFAULT_RESCORE_CHUNK,
       ...(body.cursor === undefined ? {} : { after: body.cursor }),
     });
+    if (chunk.rescored > 0) c.var.services.insight.refreshSoon();
     return c.json({ ...chunk, next_cursor: next }, 200);
   });
 }
