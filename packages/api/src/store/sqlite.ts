@@ -58,6 +58,11 @@ export interface SqliteStoreOptions {
   backgroundCheckpoints?: boolean;
   /** Page cache in KiB (SERVER_CACHE_KIB unless given). */
   cacheKiB?: number;
+  /**
+   * Keep the dashboard's folds on a read-only store too (the server's reader thread), where the file's
+   * schema has their epoch; a read-only store otherwise computes each answer afresh.
+   */
+  keepInsightFolds?: boolean;
 }
 
 /**
@@ -125,9 +130,12 @@ export class SqliteStore implements ContributionStore {
       migrate(this.#db, options.migrations ?? SQLITE_MIGRATIONS);
     }
     this.#statements = options.readonly ? undefined : prepareWrites(this.#db);
-    // Folds need the epoch (migration 8); a read-only store may be at an older schema, and asks once anyway.
-    const epoch = (options.migrations ?? SQLITE_MIGRATIONS).some((migration) => migration.version === INSIGHT_EPOCH_VERSION);
-    this.#insightFolds = options.readonly || !epoch ? undefined : new InsightFolds();
+    // Folds need the epoch (migration 8). A read-only store may be at an older schema, and asks once
+    // anyway, unless it is the server's reader.
+    const epoch = options.readonly
+      ? options.keepInsightFolds === true && hasTable(this.#db, 'insight_epoch')
+      : (options.migrations ?? SQLITE_MIGRATIONS).some((migration) => migration.version === INSIGHT_EPOCH_VERSION);
+    this.#insightFolds = epoch ? new InsightFolds() : undefined;
     if (options.backgroundCheckpoints && !options.readonly && path !== ':memory:') {
       this.#db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
       this.#db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
@@ -608,6 +616,10 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
       );
     }).immediate();
   }
+}
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 }
 
 function assertSchemaPresent(db: Database.Database): void {
