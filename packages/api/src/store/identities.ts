@@ -46,6 +46,11 @@ export const IDENTITY_LINKS_JOIN = 'LEFT JOIN identity_links l ON l.alias_email 
 /** The person a contributor row (alias p, joined with IDENTITY_LINKS_JOIN) counts under. */
 export const PERSON_EMAIL = 'COALESCE(l.primary_email, p.email)';
 
+/** Every contributor as a ContributorRow (insight-rollup.ts): its id, the person it counts under, its own address and name. */
+export const CONTRIBUTOR_PEOPLE_SQL = `SELECT p.id, ${PERSON_EMAIL}, p.email, p.name FROM contributors p ${IDENTITY_LINKS_JOIN}`;
+/** The addresses others are merged into. */
+export const MERGED_PRIMARIES_SQL = 'SELECT DISTINCT primary_email FROM identity_links';
+
 /** Contributor ids of the person whose address (or one of whose addresses) the SQL expression yields. */
 export function personContributorIds(address: string): string {
   const person = `COALESCE((SELECT primary_email FROM identity_links WHERE alias_email = ${address}), ${address})`;

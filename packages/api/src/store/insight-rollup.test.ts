@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { rollUp, weekOf, type InsightRow } from './insight-rollup.js';
+import { InsightFold, weekOf, type InsightRow } from './insight-rollup.js';
+
+/** Every row folded at once, repositories named by `assetName`. */
+function rollUp(rows: InsightRow[], assetName: (id: string) => string) {
+  const fold = new InsightFold();
+  fold.add(rows);
+  return fold.result(assetName);
+}
 
 describe('weekOf', () => {
   it('names a week by its Monday in UTC, across month and year ends', () => {

@@ -3,7 +3,7 @@
 // cheaper than the sorts GROUP BY needs). The rules are report()'s: a commit counts once per
 // repository, with its lines and coherence once and its cost whole; a person once per contribution.
 
-import type { InsightCell, InsightPerson, RepositoryExtent } from './insight-types.js';
+import type { InsightCell, InsightFigures, InsightPerson, RepositoryExtent } from './insight-types.js';
 
 /** One contribution, as the scan reads it: [asset, commit, contributor, timestamp, cents, score (hundredths), added, deleted, files]. */
 export type InsightRow = [string, string, string, string, number, number, number, number, number];
@@ -53,6 +53,34 @@ export interface People {
 
 const EACH_ID_A_PERSON: People = { personOf: (id) => id, merged: () => false };
 
+/** A contributor as both stores read them (CONTRIBUTOR_PEOPLE_SQL): id, the person it counts under, its own address and name. */
+export type ContributorRow = [id: string, person: string, email: string, name: string];
+
+/** People from every contributor row and the addresses others are merged into. */
+export function peopleOf(contributors: readonly ContributorRow[], primaries: readonly string[]): People {
+  const personOf = new Map(contributors.map(([id, person]) => [id, person]));
+  const merged = new Set(primaries);
+  return { personOf: (id) => personOf.get(id) ?? id, merged: (person) => merged.has(person) };
+}
+
+/**
+ * What a store answers of a fold: its cells, its repositories by name, and its people each named as the
+ * row of their primary address names them ('' where there is none).
+ */
+export function namedFigures(
+  fold: InsightFold,
+  assets: ReadonlyMap<string, string>,
+  contributors: readonly ContributorRow[],
+): Pick<InsightFigures, 'cells' | 'people' | 'repositories'> {
+  const rollup = fold.result((id) => assets.get(id) ?? id);
+  const names = new Map(contributors.map(([, , email, name]) => [email, name]));
+  return {
+    cells: rollup.cells,
+    people: [...rollup.people].map(([email, figures]) => ({ email, name: names.get(email) ?? '', ...figures })),
+    repositories: [...rollup.repositories].map(([id, extent]) => ({ repository: assets.get(id) ?? id, ...extent })),
+  };
+}
+
 /** A repository's commits as the fold keeps them: each in the cell of its week and score. */
 interface AssetFold {
   commits: Map<string, FoldedCommit>;
@@ -71,8 +99,8 @@ type CellSums = Omit<InsightCell, 'repository'>;
 
 /**
  * The rollup as a running fold: rows can be added to it at any time (a store adds the rows written since
- * it last read, instead of reading every row again), and result() gives what rollUp over all the rows
- * added so far gives. A commit that gains a row (a co-author, a person's other address) leaves its cell
+ * it last read, instead of reading every row again), and result() gives the rollup of all the rows added
+ * so far, in whatever order and batches they came. A commit that gains a row (a co-author, a person's other address) leaves its cell
  * and enters the cell it now belongs to, so cells always sum the commits as they stand.
  */
 export class InsightFold {
@@ -198,10 +226,4 @@ export class InsightFold {
     cell.files_changed -= commit.files;
     cell.cost_cents -= commit.cents;
   }
-}
-
-export function rollUp(rows: Iterable<InsightRow>, assetName: (id: string) => string, identities: People = EACH_ID_A_PERSON): Rollup {
-  const fold = new InsightFold();
-  fold.add(rows, identities);
-  return fold.result(assetName);
 }

@@ -4,11 +4,11 @@
 // contributions, and each repository's latest receipt (for monitoring).
 
 import type pg from 'pg';
-import type { InsightFigures, InsightPerson, LatestContribution, RepositoryActivity } from './insight-types.js';
-import { InsightFold, type InsightRow, type People } from './insight-rollup.js';
+import type { InsightFigures, LatestContribution, RepositoryActivity } from './insight-types.js';
+import { InsightFold, namedFigures, peopleOf, type ContributorRow, type InsightRow } from './insight-rollup.js';
 import { KeptFolds, selectionKey } from './kept-folds.js';
 import { filterClause, inTransaction, SqlParams, whereSql } from './postgres.js';
-import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds } from './identities.js';
+import { CONTRIBUTOR_PEOPLE_SQL, MERGED_PRIMARIES_SQL, personContributorIds } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
 
@@ -26,7 +26,7 @@ interface KeptFold {
 /** What one read transaction gives: the fold brought up to its snapshot, and what surrounds it in that snapshot. */
 interface Read {
   entry: KeptFold;
-  names: Map<string, string>;
+  contributors: ContributorRow[];
   assets: Map<string, string>;
   latest: LatestContribution[];
 }
@@ -66,12 +66,8 @@ export class PostgresInsightFolds {
     const read = await inTransaction(this.#pool, (client) => readFigures(client, filter, latest, kept), { readOnly: true, repeatableRead: true });
     this.#kept.keep(key, read.entry);
 
-    const rollup = read.entry.fold.result((id) => read.assets.get(id) ?? id);
-    const people: InsightPerson[] = [...rollup.people].map(([email, figures]) => ({ email, name: read.names.get(email) ?? '', ...figures }));
     return {
-      cells: rollup.cells,
-      people,
-      repositories: [...rollup.repositories].map(([id, extent]) => ({ repository: read.assets.get(id) ?? id, ...extent })),
+      ...namedFigures(read.entry.fold, read.assets, read.contributors),
       latest: read.latest,
       repository_names: [...read.assets.values()].sort(byBytes),
     };
@@ -95,11 +91,8 @@ async function readFigures(client: pg.PoolClient, filter: ContributionFilter, la
     where.push(`c.inserted_by >= pg_snapshot_xmin(${seen}::pg_snapshot)`, `NOT pg_visible_in_snapshot(c.inserted_by, ${seen}::pg_snapshot)`);
   }
   const fold = current ? kept.fold : new InsightFold();
-  const persons = await client.query<[string, string, string, string]>({
-    text: `SELECT p.id, p.email, ${PERSON_EMAIL}, p.name FROM contributors p ${IDENTITY_LINKS_JOIN}`,
-    rowMode: 'array',
-  });
-  const primaries = await client.query<[string]>({ text: 'SELECT DISTINCT primary_email FROM identity_links', rowMode: 'array' });
+  const contributors = await client.query<ContributorRow>({ text: CONTRIBUTOR_PEOPLE_SQL, rowMode: 'array' });
+  const primaries = await client.query<[string]>({ text: MERGED_PRIMARIES_SQL, rowMode: 'array' });
   const assets = await client.query<[string, string]>({ text: 'SELECT id, name FROM assets WHERE asset_type = $1', values: [REPOSITORY_ASSET], rowMode: 'array' });
   const listQuery = new SqlParams();
   const listWhere = whereSql(filterClause(filter, listQuery));
@@ -109,18 +102,15 @@ async function readFigures(client: pg.PoolClient, filter: ContributionFilter, la
      FROM ${CONTRIBUTION_FROM} ${listWhere} ORDER BY c.timestamp DESC, c.id DESC LIMIT ${listQuery.add(Math.max(0, Math.trunc(latest)))}`,
     listQuery.values,
   );
-  // Every person counts once, under their primary address (see identities.ts), named as that address is.
-  const personOf = new Map(persons.rows.map(([id, , person]) => [id, person]));
-  const names = new Map(persons.rows.map(([, email, , name]) => [email, name]));
-  const merged = new Set(primaries.rows.map(([email]) => email));
-  const people: People = { personOf: (id) => personOf.get(id) ?? id, merged: (person) => merged.has(person) };
+  // Every person counts once, under their primary address (see identities.ts).
+  const people = peopleOf(contributors.rows, primaries.rows.map(([email]) => email));
   await client.query({ text: `DECLARE insight_rows NO SCROLL CURSOR FOR SELECT ${SCAN_COLUMNS} FROM contributions c ${whereSql(where)}`, values: query.values });
   for (;;) {
     const { rows } = await client.query<InsightRow>({ text: `FETCH ${FETCH_ROWS} FROM insight_rows`, rowMode: 'array' });
     fold.add(rows, people);
     if (rows.length < FETCH_ROWS) break;
   }
-  return { entry: { fold, epoch, snapshot }, names, assets: new Map(assets.rows), latest: newest.rows };
+  return { entry: { fold, epoch, snapshot }, contributors: contributors.rows, assets: new Map(assets.rows), latest: newest.rows };
 }
 
 /** The selection as conditions on the contributions' own columns (names resolved to ids), so no row is joined. */

@@ -5,11 +5,11 @@
 // adds only the rows written since, so the first dashboard after a push reads one row, not them all.
 
 import type Database from 'better-sqlite3';
-import type { InsightFigures, InsightPerson, LatestContribution, RepositoryActivity } from './insight-types.js';
-import { InsightFold, type InsightRow, type People } from './insight-rollup.js';
+import type { InsightFigures, LatestContribution, RepositoryActivity } from './insight-types.js';
+import { InsightFold, namedFigures, peopleOf, type ContributorRow, type InsightRow, type People } from './insight-rollup.js';
 import { KeptFolds, selectionKey } from './kept-folds.js';
 import { filterClause } from './sqlite.js';
-import { IDENTITY_LINKS_JOIN, PERSON_EMAIL, personContributorIds, personName } from './identities.js';
+import { CONTRIBUTOR_PEOPLE_SQL, MERGED_PRIMARIES_SQL, personContributorIds } from './identities.js';
 import { CONTRIBUTION_FROM } from './stored-rows.js';
 import { REPOSITORY_ASSET, type ContributionFilter } from './types.js';
 
@@ -41,19 +41,19 @@ export class InsightFolds {
     return db.transaction(() => {
       const epoch = db.prepare('SELECT n FROM insight_epoch').pluck().get() as number;
       const [rowid, rows] = db.prepare('SELECT COALESCE(MAX(rowid), 0), COUNT(*) FROM contributions').raw().get() as [number, number];
-      const identities = readPeople(db);
-      let kept = this.#kept.take(key);
+      const { contributors, people } = readPeople(db);
+      const kept = this.#kept.take(key);
       const { where, params } = scanFilter(filter);
+      let fold: InsightFold;
       if (kept?.epoch === epoch && kept.rowid <= rowid && kept.rows + this.#countAfter(db, kept.rowid) === rows) {
-        kept.fold.add(newRows(db, where, params, kept.rowid), identities);
+        fold = kept.fold;
+        fold.add(newRows(db, where, params, kept.rowid), people);
       } else {
-        const fold = new InsightFold();
-        fold.add(scan(db, where, params), identities);
-        kept = { fold, epoch, rowid, rows };
+        fold = new InsightFold();
+        fold.add(scan(db, where, params), people);
       }
-      Object.assign(kept, { rowid, rows });
-      this.#kept.keep(key, kept);
-      return shape(db, kept.fold, filter, latest);
+      this.#kept.keep(key, { fold, epoch, rowid, rows });
+      return shape(db, fold, contributors, filter, latest);
     })();
   }
 
@@ -65,9 +65,10 @@ export class InsightFolds {
 /** The figures computed afresh from every row of the selection (a one-off store: the CLI's report). */
 export function sqliteInsight(db: Database.Database, filter: ContributionFilter, latest: number): InsightFigures {
   const { where, params } = scanFilter(filter);
+  const { contributors, people } = readPeople(db);
   const fold = new InsightFold();
-  fold.add(scan(db, where, params), readPeople(db));
-  return shape(db, fold, filter, latest);
+  fold.add(scan(db, where, params), people);
+  return shape(db, fold, contributors, filter, latest);
 }
 
 /** The selection's rows through the covering index, never the rows themselves. */
@@ -89,30 +90,15 @@ function newRows(db: Database.Database, where: string[], params: Record<string, 
     .iterate({ ...params, after }) as IterableIterator<InsightRow>;
 }
 
-/** Every person counts once, under their primary address (see identities.ts). */
-function readPeople(db: Database.Database): People {
-  const persons = new Map(
-    db
-      .prepare(`SELECT p.id, ${PERSON_EMAIL} FROM contributors p ${IDENTITY_LINKS_JOIN}`)
-      .raw()
-      .all() as Array<[string, string]>,
-  );
-  const mergedPeople = new Set(db.prepare('SELECT primary_email FROM identity_links').pluck().all() as string[]);
-  return { personOf: (id) => persons.get(id) ?? id, merged: (person) => mergedPeople.has(person) };
+/** Every contributor, and every person counted once, under their primary address (see identities.ts). */
+function readPeople(db: Database.Database): { contributors: ContributorRow[]; people: People } {
+  const contributors = db.prepare(CONTRIBUTOR_PEOPLE_SQL).raw().all() as ContributorRow[];
+  return { contributors, people: peopleOf(contributors, db.prepare(MERGED_PRIMARIES_SQL).pluck().all() as string[]) };
 }
 
 /** The fold's figures with names, the latest contributions and the repositories known. */
-function shape(db: Database.Database, fold: InsightFold, filter: ContributionFilter, latest: number): InsightFigures {
-  const assets = new Map(
-    (db.prepare('SELECT id, name FROM assets WHERE asset_type = ?').raw().all(REPOSITORY_ASSET) as Array<[string, string]>).map(([id, name]) => [id, name]),
-  );
-  const rollup = fold.result((id) => assets.get(id) ?? id);
-  const named = db
-    .prepare(`SELECT value, ${personName('value', "''")} FROM json_each(?)`)
-    .raw()
-    .all(JSON.stringify([...rollup.people.keys()])) as Array<[string, string]>;
-  const people: InsightPerson[] = named.map(([email, name]) => ({ email, name, ...rollup.people.get(email)! }));
-
+function shape(db: Database.Database, fold: InsightFold, contributors: readonly ContributorRow[], filter: ContributionFilter, latest: number): InsightFigures {
+  const assets = new Map(db.prepare('SELECT id, name FROM assets WHERE asset_type = ?').raw().all(REPOSITORY_ASSET) as Array<[string, string]>);
   const { where: listWhere, params: listParams } = filterClause(filter);
   const newest = db
     .prepare(
@@ -123,9 +109,7 @@ function shape(db: Database.Database, fold: InsightFold, filter: ContributionFil
     )
     .all({ ...listParams, latest: Math.max(0, Math.trunc(latest)) }) as LatestContribution[];
   return {
-    cells: rollup.cells,
-    people,
-    repositories: [...rollup.repositories].map(([id, extent]) => ({ repository: assets.get(id) ?? id, ...extent })),
+    ...namedFigures(fold, assets, contributors),
     latest: newest.map((row) => ({ ...row, subject: typeof row.subject === 'string' ? row.subject : null })),
     repository_names: [...assets.values()].sort(),
   };
