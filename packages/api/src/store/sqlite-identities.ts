@@ -14,6 +14,7 @@ import {
 } from '@coherence/core';
 import { contributorId } from './ids.js';
 import { nameForNewPrimary, type IdentityOverview } from './identities.js';
+import { hasTable } from './sqlite-migrations.js';
 
 const IDENTITY_LINKS_TABLE = `identity_links (
   alias_email TEXT PRIMARY KEY,
@@ -26,8 +27,7 @@ const IDENTITY_LINKS_TABLE = `identity_links (
  * one stands in, so every read can join it (nobody is merged in such a file).
  */
 export function ensureIdentityLinksReadable(db: Database.Database): void {
-  const present = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'identity_links'`).get();
-  if (!present) db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${IDENTITY_LINKS_TABLE}`);
+  if (!hasTable(db, 'identity_links')) db.exec(`CREATE TEMP TABLE IF NOT EXISTS ${IDENTITY_LINKS_TABLE}`);
 }
 
 export function readIdentities(db: Database.Database): IdentityOverview {

@@ -1,6 +1,13 @@
 // Versioned schema for the SQLite store. Append new versions; never edit an applied one.
 // Money is integer cents; the dollar columns are generated from them for people reading the file directly.
 
+import type Database from 'better-sqlite3';
+
+/** Whether the file's schema has the table: what a read-only store, which cannot migrate, checks. */
+export function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}
+
 export interface Migration {
   version: number;
   name: string;

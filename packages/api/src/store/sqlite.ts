@@ -15,7 +15,7 @@ import { InsightFolds, sqliteInsight, sqliteRepositoryActivity } from './sqlite-
 import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
 import { ensureIdentityLinksReadable, mergeIdentities, readIdentities, unmergeIdentities } from './sqlite-identities.js';
 import { rescoreChunk } from './sqlite-rescore.js';
-import { INSIGHT_EPOCH_VERSION, SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
+import { hasTable, INSIGHT_EPOCH_VERSION, SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
 import { serializeError, type SerializedError } from './database-fault.js';
 import type { Settled } from './write-groups.js';
@@ -618,13 +618,8 @@ function migrate(db: Database.Database, migrations: readonly Migration[]): void 
   }
 }
 
-function hasTable(db: Database.Database, name: string): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
-}
-
 function assertSchemaPresent(db: Database.Database): void {
-  const table = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'contributions'`).get();
-  if (!table) throw new Error('it holds no Coherence data (no contributions table)');
+  if (!hasTable(db, 'contributions')) throw new Error('it holds no Coherence data (no contributions table)');
 }
 
 export function filterClause(filter: ContributionFilter): { where: string[]; params: Record<string, string> } {
