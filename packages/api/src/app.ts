@@ -101,7 +101,6 @@ export function createApp(options: AppOptions): CoherenceApp {
   registerDashboard(app);
   app.onError(errorHandler(log));
   app.notFound(notFound);
-  // A failure here (the database not up yet) is the first visit's to report, with its 503.
-  if (options.warmDashboard) setImmediate(() => services.insight.answer({}).catch(() => {}));
+  if (options.warmDashboard) services.insight.refreshSoon(0);
   return app;
 }

@@ -43,13 +43,14 @@ export class InsightCache {
   }
 
   /**
-   * Computes the whole database's figures a moment from now, off any request: after a change that makes
-   * the store fold every row again (an identity merge or unmerge, a rescore), so that the next visit finds
-   * them kept. Changes in quick succession are waited out; a failure is left to the next visit to report.
+   * Computes the whole database's figures a moment from now, off any request, so that the next visit
+   * finds them kept: as the server starts (no delay), and after a change that makes the store fold every
+   * row again (an identity merge or unmerge, a rescore). Changes in quick succession are waited out; a
+   * failure is left to the next visit to report.
    */
-  refreshSoon(): void {
+  refreshSoon(delayMs = REFRESH_DELAY_MS): void {
     clearTimeout(this.#refresh);
-    this.#refresh = setTimeout(() => void this.answer({}).catch(() => {}), REFRESH_DELAY_MS);
+    this.#refresh = setTimeout(() => void this.answer({}).catch(() => {}), delayMs);
     this.#refresh.unref();
   }
 
