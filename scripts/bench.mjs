@@ -5,22 +5,24 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
+// Every option goes to bench-track.mjs but --rescore-contributions, which is bench-rescore.mjs's
+// --contributions; --runs goes to both.
+const trackArgs = [];
+const rescoreArgs = [];
 const args = process.argv.slice(2);
-/** The values of the options bench-rescore.mjs understands, as given. */
-function rescoreArgs() {
-  const picked = [];
-  for (let index = 0; index < args.length; index += 1) {
-    const [name, inline] = args[index].split('=', 2);
-    if (name !== '--runs' && name !== '--rescore-contributions') continue;
-    const value = inline ?? args[(index += 1)];
-    picked.push(name === '--runs' ? '--runs' : '--contributions', value);
+for (let index = 0; index < args.length; index += 1) {
+  const [name, inline] = args[index].split('=', 2);
+  if (name === '--rescore-contributions') {
+    rescoreArgs.push('--contributions', inline ?? args[(index += 1)]);
+    continue;
   }
-  return picked;
+  trackArgs.push(args[index]);
+  if (name === '--runs') rescoreArgs.push('--runs', inline ?? args[index + 1]);
 }
 
 for (const [script, scriptArgs] of [
-  ['bench-track.mjs', args.filter((arg, index) => !arg.startsWith('--rescore-contributions') && args[index - 1] !== '--rescore-contributions')],
-  ['bench-rescore.mjs', rescoreArgs()],
+  ['bench-track.mjs', trackArgs],
+  ['bench-rescore.mjs', rescoreArgs],
 ]) {
   const result = spawnSync(process.execPath, [resolve(import.meta.dirname, script), ...scriptArgs], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
