@@ -7,6 +7,8 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   stderr(): string;
+  /** The log lines of unexpected errors (each a 500, with its stack): the server logs JSON, stderr being no terminal. */
+  internalErrors(): string;
   /** SIGTERM and wait for the exit (graceful); kill() is the abrupt way. */
   stop(): Promise<void>;
   kill(): Promise<void>;
@@ -31,5 +33,12 @@ export async function startServerProcess(args: readonly string[], env: NodeJS.Pr
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     await exited;
   };
-  return { url, child, stderr: () => stderr, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  return {
+    url,
+    child,
+    stderr: () => stderr,
+    internalErrors: () => stderr.split('\n').filter((line) => line.includes('"msg":"internal error"')).join('\n'),
+    stop: () => signal('SIGTERM'),
+    kill: () => signal('SIGKILL'),
+  };
 }
