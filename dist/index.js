@@ -56049,6 +56049,56 @@ async function selectShard(repo, hashes, shard2, options) {
   return shardOf(hashes, estimateWork(hashes.length, files), shard2);
 }
 
+// packages/cli/src/track/person-totals.ts
+var PersonTotals = class {
+  #people = /* @__PURE__ */ new Map();
+  #primaryOf = /* @__PURE__ */ new Map();
+  /** The names the target records for its primaries: the person's name wherever they are shown. */
+  #primaryNames = /* @__PURE__ */ new Map();
+  /** People named so far after an alias's record, until a record of their primary address shows up. */
+  #namedByAlias = /* @__PURE__ */ new Set();
+  constructor(merges = []) {
+    for (const person of merges) {
+      for (const alias of person.aliases) this.#primaryOf.set(alias, person.primary);
+      if (person.name !== null) this.#primaryNames.set(person.primary, person.name);
+    }
+  }
+  get size() {
+    return this.#people.size;
+  }
+  /** Adds the records of one commit (core's contributionsForCommit: each carries the commit's figures). */
+  addCommit(records) {
+    const counted = /* @__PURE__ */ new Set();
+    for (const record2 of records) {
+      const email = this.#primaryOf.get(record2.contributor.email) ?? record2.contributor.email;
+      const person = this.#person(email, record2);
+      person.cost_cents += record2.costCents;
+      if (counted.has(email)) continue;
+      counted.add(email);
+      person.commits += 1;
+      person.lines_added += record2.meta.lines_added;
+      person.lines_deleted += record2.meta.lines_deleted;
+      person.coherence_sum_hundredths += Math.round(record2.coherence * 100);
+    }
+  }
+  /** Top cost first, then most commits, then by address. */
+  rows() {
+    return [...this.#people.values()].sort((a, b2) => b2.cost_cents - a.cost_cents || b2.commits - a.commits || a.email.localeCompare(b2.email));
+  }
+  #person(email, record2) {
+    let person = this.#people.get(email);
+    if (!person) {
+      const recorded = this.#primaryNames.get(email);
+      person = { email, name: recorded ?? record2.contributor.name, commits: 0, lines_added: 0, lines_deleted: 0, cost_cents: 0, coherence_sum_hundredths: 0 };
+      this.#people.set(email, person);
+      if (recorded === void 0 && record2.contributor.email !== email) this.#namedByAlias.add(email);
+    } else if (record2.contributor.email === email && this.#namedByAlias.delete(email)) {
+      person.name = record2.contributor.name;
+    }
+    return person;
+  }
+};
+
 // packages/cli/src/track/settings.ts
 import { createHash } from "node:crypto";
 function settingsFingerprint(settings) {
@@ -56078,15 +56128,16 @@ async function trackHistory(options, sink, hooks = {}) {
   if (hashes.length === 0) throw errors.emptyRange(range.description);
   if (shallow) await assertHistoryComplete(repo, hashes);
   const settings = settingsFingerprint(options);
-  const [mine, known] = await Promise.all([
+  const [mine, known, merges] = await Promise.all([
     options.shard === void 0 ? hashes : selectShard(repo, hashes, options.shard, { includeMerges: options.includeMerges }),
-    options.skipKnown === false ? /* @__PURE__ */ new Set() : sink.knownCommits(repository, settings)
+    options.skipKnown === false ? /* @__PURE__ */ new Set() : sink.knownCommits(repository, settings),
+    sink.mergedPeople()
   ]);
   const toRead = known.size === 0 ? mine : mine.filter((hash) => !known.has(hash));
   const isExcluded = createExcludeMatcher({ globs: options.excludes, useDefaults: options.useDefaultExcludes });
   const credit = { includeBots: options.includeBots, extraBots: options.extraBots, resolveIdentity: mailmap.resolve, isExcluded };
   const totals = emptyCounts();
-  const people = /* @__PURE__ */ new Map();
+  const people = new PersonTotals(merges);
   let contributions = 0;
   let uncredited = 0;
   let totalCost = 0;
@@ -56114,8 +56165,8 @@ async function trackHistory(options, sink, hooks = {}) {
           pending.push(record2);
           contributions += 1;
           totalCost += record2.costCents;
-          tally(people, record2);
         }
+        people.addCommit(records);
         pendingCommits.push(commit.hash);
         if (pending.length >= sink.batchSize) await flush();
       }
@@ -56140,7 +56191,7 @@ async function trackHistory(options, sink, hooks = {}) {
     contributors: people.size,
     total_cost_cents: totalCost,
     elapsed_ms: Date.now() - started,
-    by_contributor: [...people.values()].sort((a, b2) => b2.cost_cents - a.cost_cents || b2.commits - a.commits || a.email.localeCompare(b2.email))
+    by_contributor: people.rows()
   };
 }
 async function assertHistoryComplete(repo, hashes) {
@@ -56155,18 +56206,6 @@ function coAuthorCandidates(messages) {
   }
   return people;
 }
-function tally(people, record2) {
-  let entry = people.get(record2.contributor.email);
-  if (!entry) {
-    entry = { email: record2.contributor.email, name: record2.contributor.name, commits: 0, lines_added: 0, lines_deleted: 0, cost_cents: 0, coherence_sum_hundredths: 0 };
-    people.set(record2.contributor.email, entry);
-  }
-  entry.commits += 1;
-  entry.lines_added += record2.meta.lines_added;
-  entry.lines_deleted += record2.meta.lines_deleted;
-  entry.cost_cents += record2.costCents;
-  entry.coherence_sum_hundredths += Math.round(record2.coherence * 100);
-}
 
 // packages/cli/src/sinks/dry-run-sink.ts
 var DryRunSink = class {
@@ -56178,6 +56217,9 @@ var DryRunSink = class {
   target = "dry-run";
   async knownCommits() {
     return /* @__PURE__ */ new Set();
+  }
+  async mergedPeople() {
+    return [];
   }
   async write(records) {
     this.onRecords?.(records);
@@ -56364,9 +56406,9 @@ var ApiClient = class {
     }
     return results;
   }
-  /** GETs a JSON resource under the API base ("identities"), retried like batches. */
-  async getJson(path) {
-    return this.#send("GET", path);
+  /** GETs a JSON resource under the API base ("identities"), retried like batches unless told otherwise. */
+  async getJson(path, options = {}) {
+    return this.#send("GET", path, void 0, options);
   }
   /** POSTs a JSON body to an idempotent route under the API base, retried like batches. */
   async postJson(path, body) {
@@ -56375,10 +56417,12 @@ var ApiClient = class {
   async close() {
     await this.#agent.close();
   }
-  async #send(method, path, body) {
+  async #send(method, path, body, options = {}) {
     const url = new URL(`${this.#base.pathname.replace(/\/$/, "")}/${path}`, this.#base);
+    const attempts = options.attempts ?? this.#retry.attempts;
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     let lastProblem = "";
-    for (let attempt = 0; attempt < this.#retry.attempts; attempt += 1) {
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
       let retryAfter;
       try {
         const response = await (0, import_undici2.request)(url, {
@@ -56390,8 +56434,8 @@ var ApiClient = class {
             ...this.#apiKey ? { "x-api-key": this.#apiKey } : {}
           },
           body,
-          headersTimeout: this.#timeoutMs,
-          bodyTimeout: this.#timeoutMs
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs
         });
         const text = await response.body.text();
         if (response.statusCode >= 200 && response.statusCode < 300) return JSON.parse(text);
@@ -56403,9 +56447,9 @@ var ApiClient = class {
         if (error2 instanceof ApiRefusedError) throw error2;
         lastProblem = networkProblem(error2);
       }
-      if (attempt + 1 < this.#retry.attempts) await sleep(retryDelayMs(this.#retry, attempt, retryAfter));
+      if (attempt + 1 < attempts) await sleep(retryDelayMs(this.#retry, attempt, retryAfter));
     }
-    throw new ApiUnavailableError(`${lastProblem} (after ${this.#retry.attempts} attempts)`);
+    throw new ApiUnavailableError(`${lastProblem} (after ${attempts} attempts)`);
   }
 };
 function errorFields(text) {
@@ -56474,6 +56518,7 @@ var Spool = class {
 
 // packages/cli/src/sinks/api-sink.ts
 var API_BATCH_ITEMS = MAX_BATCH_ITEMS;
+var MERGES_TIMEOUT_MS = 5e3;
 var OVERSIZED_REASON = `rejected: larger than the API's ${MAX_BODY_BYTES}-byte request limit on its own`;
 function postBatchItems() {
   const configured = Number(process.env.COHERENCE_BATCH_ROWS);
@@ -56497,6 +56542,18 @@ var ApiSink = class {
   /** The API is idempotent, so overlapping ranges are harmless; there is nothing to skip locally. */
   async knownCommits() {
     return /* @__PURE__ */ new Set();
+  }
+  /**
+   * Asked once, without retries: the summary can do without it (an older server has no such route, an
+   * unreachable one is the batches' business), so no answer means counting addresses as they are.
+   */
+  async mergedPeople() {
+    try {
+      const body = await this.#client.getJson("identities/merges", { attempts: 1, timeoutMs: MERGES_TIMEOUT_MS });
+      return Array.isArray(body?.merges) ? body.merges.filter(isMergedPerson) : [];
+    } catch {
+      return [];
+    }
   }
   async write(records) {
     const { batches, oversized } = batchPayloads(records.map(toPayload), JSON.stringify, { maxItems: this.batchSize });
@@ -56541,6 +56598,10 @@ var ApiSink = class {
     await this.#client.close();
   }
 };
+function isMergedPerson(value) {
+  const person = value;
+  return typeof person?.primary === "string" && (person.name === null || typeof person.name === "string") && Array.isArray(person.aliases) && person.aliases.every((alias) => typeof alias === "string");
+}
 function authHint(status) {
   if (status === 401) return " (set --api-key or COHERENCE_API_KEY)";
   if (status === 403) return " (the API key was not accepted)";

@@ -356,6 +356,7 @@ describe('health, readiness and the OpenAPI description', () => {
         '/insight',
         '/identities',
         '/identities/merge',
+        '/identities/merges',
         '/identities/unmerge',
         '/ready',
         '/rescore',

@@ -158,6 +158,20 @@ for (const kind of STORE_KINDS) {
       ]);
     });
 
+    it('answers only the merges, named by their primaries’ own commits', async () => {
+      await seedAnn();
+      expect(await store.mergedPeople()).toEqual([]);
+      await store.mergeIdentities('ann@new.example', ['ann@old.example', ANN_NOREPLY.email]);
+      // A primary with no commits of its own yet has a stand-in name in reads, and none here.
+      await store.mergeIdentities('smith@new.example', [ANN_SMITH.email]);
+      expect(await store.mergedPeople()).toEqual([
+        { primary: 'ann@new.example', name: 'Ann Lee', aliases: [ANN_NOREPLY.email, 'ann@old.example'] },
+        { primary: 'smith@new.example', name: null, aliases: [ANN_SMITH.email] },
+      ]);
+      await store.ingestIds(records(commit('n1', { name: 'Ann Smith-Jones', email: 'smith@new.example' })));
+      expect((await store.mergedPeople())[1]).toEqual({ primary: 'smith@new.example', name: 'Ann Smith-Jones', aliases: [ANN_SMITH.email] });
+    });
+
     it('rescores rows of the previous model versions to exactly what track stores now, once', async () => {
       const fresh = records(
         commit('r1', ANN_OLD, { coAuthor: ANN_SMITH, lines: 7000 }),

@@ -3,7 +3,7 @@
 
 import * as core from '@actions/core';
 import { formatDollars } from '@coherence/core';
-import { summaryAsJson, type TrackSummary } from '@coherence/cli';
+import { summaryAsJson, type ContributorTotals, type TrackSummary } from '@coherence/cli';
 import type { RunTotals } from './run-totals.js';
 
 export interface SummaryContext {
@@ -12,15 +12,8 @@ export interface SummaryContext {
   spoolPath: string;
 }
 
-interface ContributorRow {
-  email: string;
-  name: string;
-  commits: number;
-  lines_added: number;
-  lines_deleted: number;
-  cost_cents: number;
-  mean_coherence: number;
-}
+/** A contributor as the CLI's JSON summary gives it: the run's totals, with the mean coherence worked out. */
+type ContributorRow = Omit<ContributorTotals, 'coherence_sum_hundredths'> & { mean_coherence: number };
 
 export async function writeJobSummary(summary: TrackSummary, totals: RunTotals, context: SummaryContext): Promise<void> {
   // The CLI's JSON summary already formats cost and mean coherence per contributor.

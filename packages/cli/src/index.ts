@@ -1,5 +1,6 @@
 // The CLI's code as a library: what the GitHub Action wraps.
-export { trackHistory, type TrackOptions, type TrackSummary, type TrackHooks, type ContributorTotals } from './track/track-history.js';
+export { trackHistory, type TrackOptions, type TrackSummary, type TrackHooks } from './track/track-history.js';
+export type { ContributorTotals } from './track/person-totals.js';
 export { settingsFingerprint, type CreditSettings } from './track/settings.js';
 export type { ContributionSink, SinkCounts } from './sinks/sink.js';
 export { DryRunSink } from './sinks/dry-run-sink.js';

@@ -7,9 +7,9 @@ import { requireReadKey, requireWriteKey } from '../access.js';
 import type { AppEnv } from '../app-env.js';
 import { apiErrors } from '../errors.js';
 import { jsonBody, validBody } from '../json-body.js';
-import { IdentitiesSchema, MergeRequestSchema, MergeResponseSchema, UnmergeRequestSchema, UnmergeResponseSchema } from '../schemas/identities.js';
+import { IdentitiesSchema, MergeRequestSchema, MergesSchema, MergeResponseSchema, UnmergeRequestSchema, UnmergeResponseSchema } from '../schemas/identities.js';
 import { errorResponses } from '../schemas/responses.js';
-import type { IdentityOverview } from '../store/identities.js';
+import { groupMerges, type IdentityOverview } from '../store/identities.js';
 
 const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
@@ -20,6 +20,16 @@ const listRoute = createRoute({
   summary: 'Addresses, merges, and groups of addresses that are likely one person',
   middleware: [requireReadKey],
   responses: { 200: json(IdentitiesSchema, 'The addresses, merges and candidate groups'), ...errorResponses(401, 403) },
+});
+
+const mergesRoute = createRoute({
+  method: 'get',
+  path: '/identities/merges',
+  tags: ['identities'],
+  summary: 'Only the merges: which addresses count as which person',
+  description: 'Reads no contributions, so a client can ask on every run (the CLI and the Action do, to count each person once in their summaries).',
+  middleware: [requireReadKey],
+  responses: { 200: json(MergesSchema, 'The merges, by primary then alias'), ...errorResponses(401, 403) },
 });
 
 const mergeRoute = createRoute({
@@ -48,14 +58,12 @@ const unmergeRoute = createRoute({
 export function identitiesBody(overview: IdentityOverview) {
   const names = new Map(overview.addresses.map((address) => [address.email, address.name]));
   const primaryOf = new Map(overview.links.map((link) => [link.alias, link.primary]));
-  const merges = new Map<string, string[]>();
-  for (const link of overview.links) merges.set(link.primary, [...(merges.get(link.primary) ?? []), link.alias]);
   return {
     addresses: overview.addresses.map((address) => {
       const primary = primaryOf.get(address.email);
       return primary === undefined ? address : { ...address, merged_into: primary };
     }),
-    merges: [...merges].map(([primary, aliases]) => ({ primary, name: names.get(primary) ?? null, aliases })),
+    merges: groupMerges(overview.links.map((link) => ({ ...link, name: names.get(link.primary) ?? null }))),
     candidates: identityCandidates(overview.addresses, { links: overview.links }),
   };
 }
@@ -66,6 +74,7 @@ function refused(outcome: MergeRefusal): never {
 
 export function registerIdentities(api: OpenAPIHono<AppEnv>): void {
   api.openapi(listRoute, async (c) => c.json(identitiesBody(await c.var.services.store.identities()), 200));
+  api.openapi(mergesRoute, async (c) => c.json({ merges: await c.var.services.store.mergedPeople() }, 200));
 
   api.openAPIRegistry.registerPath(mergeRoute);
   api.post(mergeRoute.path, requireWriteKey, jsonBody(), async (c) => {

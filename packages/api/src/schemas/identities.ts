@@ -36,12 +36,24 @@ export const UnmergeResponseSchema = z
   })
   .openapi('UnmergeResponse');
 
+const merge = z.object({
+  primary: z.string().openapi({ description: 'The address the person is counted under.' }),
+  name: z.string().nullable(),
+  aliases: z.array(z.string()),
+});
+
+export const MergesSchema = z
+  .object({
+    merges: z.array(merge.extend({ name: z.string().nullable().openapi({ description: "The name on the primary address's own commits; null before any are stored." }) })),
+  })
+  .openapi('Merges');
+
 const address = z.object({ email: z.string(), name: z.string(), contributions: z.int(), merged_into: z.string().optional() });
 
 export const IdentitiesSchema = z
   .object({
     addresses: z.array(address).openapi({ description: 'Every stored address, with its contributions.' }),
-    merges: z.array(z.object({ primary: z.string(), name: z.string().nullable(), aliases: z.array(z.string()) })),
+    merges: z.array(merge),
     candidates: z
       .array(
         z.object({

@@ -32,8 +32,17 @@ export interface RescoreChunk {
   next: string | null;
 }
 
+/** One person's merge: the address they count under, the name on its own commits (if any are stored), the addresses merged into it. */
+export interface MergedPerson {
+  primary: string;
+  name: string | null;
+  aliases: string[];
+}
+
 export interface IdentityStore {
   identities(): Promise<IdentityOverview>;
+  /** Only the merges, without reading contributions: what a run's summary needs to count each person once. */
+  mergedPeople(): Promise<MergedPerson[]>;
   /** Applies core's planMerge in one transaction; a refusal changes nothing. */
   mergeIdentities(primary: string, aliases: readonly string[]): Promise<MergePlan | MergeRefusal>;
   unmergeIdentities(aliases: readonly string[]): Promise<UnmergePlan | MergeRefusal>;
@@ -48,6 +57,24 @@ export const PERSON_EMAIL = 'COALESCE(l.primary_email, p.email)';
 
 /** Every contributor as a ContributorRow (insight-rollup.ts): its id, the person it counts under, its own address and name. */
 export const CONTRIBUTOR_PEOPLE_SQL = `SELECT p.id, ${PERSON_EMAIL}, p.email, p.name FROM contributors p ${IDENTITY_LINKS_JOIN}`;
+/**
+ * Every link with the name on its primary's own commits: none before they are stored (a merge gives a new
+ * primary a stand-in name, with no name time). Each store adds its ORDER BY (primary, alias).
+ */
+export const NAMED_LINKS_SQL = `SELECT l.alias_email AS alias, l.primary_email AS "primary", CASE WHEN p.name_at IS NOT NULL THEN p.name END AS name
+  FROM identity_links l LEFT JOIN contributors p ON p.email = l.primary_email`;
+
+/** Links sorted by primary, grouped into one entry per primary. */
+export function groupMerges(links: ReadonlyArray<IdentityLink & { name: string | null }>): MergedPerson[] {
+  const people = new Map<string, MergedPerson>();
+  for (const link of links) {
+    const person = people.get(link.primary);
+    if (person) person.aliases.push(link.alias);
+    else people.set(link.primary, { primary: link.primary, name: link.name, aliases: [link.alias] });
+  }
+  return [...people.values()];
+}
+
 /** The addresses others are merged into. */
 export const MERGED_PRIMARIES_SQL = 'SELECT DISTINCT primary_email FROM identity_links';
 

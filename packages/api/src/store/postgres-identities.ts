@@ -16,7 +16,7 @@ import {
   type UnmergePlan,
 } from '@coherence/core';
 import { contributorId } from './ids.js';
-import { nameForNewPrimary, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
+import { groupMerges, nameForNewPrimary, NAMED_LINKS_SQL, type IdentityOverview, type MergedPerson, type RescoreChunk, type RescoreRequest } from './identities.js';
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -26,6 +26,13 @@ export async function readIdentities(q: Queryable): Promise<IdentityOverview> {
      FROM contributors p ORDER BY p.email COLLATE "C"`,
   );
   return { addresses, links: await readLinks(q) };
+}
+
+export async function readMergedPeople(q: Queryable): Promise<MergedPerson[]> {
+  const { rows } = await q.query<IdentityLink & { name: string | null }>(
+    `${NAMED_LINKS_SQL} ORDER BY l.primary_email COLLATE "C", l.alias_email COLLATE "C"`,
+  );
+  return groupMerges(rows);
 }
 
 async function readLinks(q: Queryable): Promise<IdentityLink[]> {

@@ -22,8 +22,8 @@ import {
 import { commitLookup } from './commit-lookup.js';
 import { assetId, contributionId, contributorId } from './ids.js';
 import { contributorNameKey, incomingNameIsNewer, nameTime, newestNamePerPerson, type NamedRow, type NewestName } from './contributor-name.js';
-import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
-import { mergeIdentities, readIdentities, rescoreChunk, unmergeIdentities } from './postgres-identities.js';
+import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type MergedPerson, type RescoreChunk, type RescoreRequest } from './identities.js';
+import { mergeIdentities, readIdentities, readMergedPeople, rescoreChunk, unmergeIdentities } from './postgres-identities.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import type { InsightFigures, PoolStatus, RepositoryActivity } from './insight-types.js';
 import { PostgresInsightFolds, postgresRepositoryActivity } from './postgres-insight.js';
@@ -451,6 +451,10 @@ export class PostgresStore implements ContributionStore {
 
   async identities(): Promise<IdentityOverview> {
     return readIdentities(this.#pool);
+  }
+
+  async mergedPeople(): Promise<MergedPerson[]> {
+    return readMergedPeople(this.#pool);
   }
 
   async mergeIdentities(primary: string, aliases: readonly string[]): Promise<MergePlan | MergeRefusal> {

@@ -13,7 +13,7 @@ import {
   type UnmergePlan,
 } from '@coherence/core';
 import { contributorId } from './ids.js';
-import { nameForNewPrimary, type IdentityOverview } from './identities.js';
+import { groupMerges, nameForNewPrimary, NAMED_LINKS_SQL, type IdentityOverview, type MergedPerson } from './identities.js';
 import { hasTable } from './sqlite-migrations.js';
 
 const IDENTITY_LINKS_TABLE = `identity_links (
@@ -38,6 +38,10 @@ export function readIdentities(db: Database.Database): IdentityOverview {
     )
     .all() as KnownAddress[];
   return { addresses, links: readLinks(db) };
+}
+
+export function readMergedPeople(db: Database.Database): MergedPerson[] {
+  return groupMerges(db.prepare(`${NAMED_LINKS_SQL} ORDER BY l.primary_email, l.alias_email`).all() as Array<IdentityLink & { name: string | null }>);
 }
 
 function readLinks(db: Database.Database): IdentityLink[] {

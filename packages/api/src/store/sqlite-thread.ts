@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { ContributionRecord, MergePlan, MergeRefusal, UnmergePlan } from '@coherence/core';
-import type { IdentityOverview, RescoreChunk, RescoreRequest } from './identities.js';
+import type { IdentityOverview, MergedPerson, RescoreChunk, RescoreRequest } from './identities.js';
 import { InvalidCursorError } from './cursor.js';
 import { DatabaseUnavailableError, isDatabaseFault, type SerializedError } from './database-fault.js';
 import type { GroupMember, SqliteStoreOptions } from './sqlite.js';
@@ -242,6 +242,10 @@ export class ThreadedSqliteStore implements ContributionStore {
 
   identities(): Promise<IdentityOverview> {
     return this.#call('identities');
+  }
+
+  mergedPeople(): Promise<MergedPerson[]> {
+    return this.#call('mergedPeople');
   }
 
   mergeIdentities(primary: string, aliases: readonly string[]): Promise<MergePlan | MergeRefusal> {

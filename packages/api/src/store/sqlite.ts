@@ -12,8 +12,8 @@ import { incomingNameIsNewer, newestNamePerPerson } from './contributor-name.js'
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { InsightFigures, RepositoryActivity } from './insight-types.js';
 import { InsightFolds, sqliteInsight, sqliteRepositoryActivity } from './sqlite-insight.js';
-import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type RescoreChunk, type RescoreRequest } from './identities.js';
-import { ensureIdentityLinksReadable, mergeIdentities, readIdentities, unmergeIdentities } from './sqlite-identities.js';
+import { IDENTITY_LINKS_JOIN, personContributorIds, personReportSql, type IdentityOverview, type MergedPerson, type RescoreChunk, type RescoreRequest } from './identities.js';
+import { ensureIdentityLinksReadable, mergeIdentities, readIdentities, readMergedPeople, unmergeIdentities } from './sqlite-identities.js';
 import { rescoreChunk } from './sqlite-rescore.js';
 import { hasTable, INSIGHT_EPOCH_VERSION, SQLITE_MIGRATIONS, type Migration } from './sqlite-migrations.js';
 import { meanHundredths, numberOr, toStoreRow, type StoreRow } from './store-row.js';
@@ -419,6 +419,10 @@ export class SqliteStore implements ContributionStore {
 
   async identities(): Promise<IdentityOverview> {
     return readIdentities(this.#db);
+  }
+
+  async mergedPeople(): Promise<MergedPerson[]> {
+    return readMergedPeople(this.#db);
   }
 
   async mergeIdentities(primary: string, aliases: readonly string[]): Promise<MergePlan | MergeRefusal> {

@@ -22,6 +22,13 @@ export interface ApiClientOptions {
   timeoutMs?: number;
 }
 
+/** One request's own limits, where they differ from the client's. */
+export interface RequestOptions {
+  /** Attempts in all, the first included. */
+  attempts?: number;
+  timeoutMs?: number;
+}
+
 /** The API could not be reached, or kept failing, after every retry. */
 export class ApiUnavailableError extends Error {
   override name = 'ApiUnavailableError';
@@ -87,9 +94,9 @@ export class ApiClient {
     return results;
   }
 
-  /** GETs a JSON resource under the API base ("identities"), retried like batches. */
-  async getJson(path: string): Promise<unknown> {
-    return this.#send('GET', path);
+  /** GETs a JSON resource under the API base ("identities"), retried like batches unless told otherwise. */
+  async getJson(path: string, options: RequestOptions = {}): Promise<unknown> {
+    return this.#send('GET', path, undefined, options);
   }
 
   /** POSTs a JSON body to an idempotent route under the API base, retried like batches. */
@@ -101,10 +108,12 @@ export class ApiClient {
     await this.#agent.close();
   }
 
-  async #send(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
+  async #send(method: 'GET' | 'POST', path: string, body?: string, options: RequestOptions = {}): Promise<unknown> {
     const url = new URL(`${this.#base.pathname.replace(/\/$/, '')}/${path}`, this.#base);
+    const attempts = options.attempts ?? this.#retry.attempts;
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
     let lastProblem = '';
-    for (let attempt = 0; attempt < this.#retry.attempts; attempt += 1) {
+    for (let attempt = 0; attempt < attempts; attempt += 1) {
       let retryAfter: number | undefined;
       try {
         const response = await request(url, {
@@ -116,8 +125,8 @@ export class ApiClient {
             ...(this.#apiKey ? { 'x-api-key': this.#apiKey } : {}),
           },
           body,
-          headersTimeout: this.#timeoutMs,
-          bodyTimeout: this.#timeoutMs,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
         });
         const text = await response.body.text();
         if (response.statusCode >= 200 && response.statusCode < 300) return JSON.parse(text);
@@ -129,9 +138,9 @@ export class ApiClient {
         if (error instanceof ApiRefusedError) throw error;
         lastProblem = networkProblem(error);
       }
-      if (attempt + 1 < this.#retry.attempts) await sleep(retryDelayMs(this.#retry, attempt, retryAfter));
+      if (attempt + 1 < attempts) await sleep(retryDelayMs(this.#retry, attempt, retryAfter));
     }
-    throw new ApiUnavailableError(`${lastProblem} (after ${this.#retry.attempts} attempts)`);
+    throw new ApiUnavailableError(`${lastProblem} (after ${attempts} attempts)`);
   }
 }
 

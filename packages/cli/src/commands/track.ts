@@ -157,18 +157,19 @@ function peakRssBytes(): number {
 
 /** Defers opening the real sink until it is first needed. */
 class LazySink implements ContributionSink {
-  #sink: ContributionSink | undefined;
+  /** Kept as a promise: the first calls come side by side, and must open one sink between them. */
+  #sink: Promise<ContributionSink> | undefined;
   batchSize = 10_000;
   target = 'pending';
 
   constructor(private readonly open: () => Promise<ContributionSink>) {}
 
-  async #get(): Promise<ContributionSink> {
-    if (!this.#sink) {
-      this.#sink = await this.open();
-      this.batchSize = this.#sink.batchSize;
-      this.target = this.#sink.target;
-    }
+  #get(): Promise<ContributionSink> {
+    this.#sink ??= this.open().then((sink) => {
+      this.batchSize = sink.batchSize;
+      this.target = sink.target;
+      return sink;
+    });
     return this.#sink;
   }
 
@@ -176,11 +177,17 @@ class LazySink implements ContributionSink {
     return (await this.#get()).knownCommits(repository, settings);
   }
 
+  async mergedPeople() {
+    return (await this.#get()).mergedPeople();
+  }
+
   async write(...args: Parameters<ContributionSink['write']>) {
     return (await this.#get()).write(...args);
   }
 
   async close() {
-    await this.#sink?.close();
+    // A sink that failed to open has nothing to close (its error is already the run's).
+    const sink = await this.#sink?.catch(() => undefined);
+    await sink?.close();
   }
 }

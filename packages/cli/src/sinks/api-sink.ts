@@ -4,10 +4,12 @@
 import { batchPayloads, MAX_BATCH_ITEMS, MAX_BODY_BYTES, toPayload, type ContributionRecord } from '@coherence/core';
 import { ApiClient, ApiRefusedError, ApiUnavailableError, displayUrl, type ApiClientOptions } from '../api/api-client.js';
 import { Spool } from '../api/spool.js';
+import type { MergedPerson } from '@coherence/api/store';
 import { errors } from '../errors.js';
 import type { ContributionSink, SinkCounts } from './sink.js';
 
 export const API_BATCH_ITEMS = MAX_BATCH_ITEMS;
+const MERGES_TIMEOUT_MS = 5_000;
 /** Why an item is kept in the spool rather than sent: no request could carry it. */
 export const OVERSIZED_REASON = `rejected: larger than the API's ${MAX_BODY_BYTES}-byte request limit on its own`;
 
@@ -42,6 +44,19 @@ export class ApiSink implements ContributionSink {
   /** The API is idempotent, so overlapping ranges are harmless; there is nothing to skip locally. */
   async knownCommits(): Promise<Set<string>> {
     return new Set();
+  }
+
+  /**
+   * Asked once, without retries: the summary can do without it (an older server has no such route, an
+   * unreachable one is the batches' business), so no answer means counting addresses as they are.
+   */
+  async mergedPeople(): Promise<MergedPerson[]> {
+    try {
+      const body = (await this.#client.getJson('identities/merges', { attempts: 1, timeoutMs: MERGES_TIMEOUT_MS })) as { merges?: unknown };
+      return Array.isArray(body?.merges) ? body.merges.filter(isMergedPerson) : [];
+    } catch {
+      return [];
+    }
   }
 
   async write(records: readonly ContributionRecord[]): Promise<SinkCounts> {
@@ -88,6 +103,16 @@ export class ApiSink implements ContributionSink {
   async close(): Promise<void> {
     await this.#client.close();
   }
+}
+
+function isMergedPerson(value: unknown): value is MergedPerson {
+  const person = value as MergedPerson | null;
+  return (
+    typeof person?.primary === 'string' &&
+    (person.name === null || typeof person.name === 'string') &&
+    Array.isArray(person.aliases) &&
+    person.aliases.every((alias) => typeof alias === 'string')
+  );
 }
 
 function authHint(status: number): string {

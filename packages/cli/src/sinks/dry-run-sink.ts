@@ -13,6 +13,10 @@ export class DryRunSink implements ContributionSink {
     return new Set();
   }
 
+  async mergedPeople(): Promise<[]> {
+    return [];
+  }
+
   async write(records: readonly ContributionRecord[]): Promise<SinkCounts> {
     this.onRecords?.(records);
     return { created: 0, duplicates: 0, pending: 0 };

@@ -1,6 +1,7 @@
 // Where tracked contributions go: a local SQLite file, a Coherence API, or nowhere (dry run).
 
 import type { ContributionRecord } from '@coherence/core';
+import type { MergedPerson } from '@coherence/api/store';
 
 export interface SinkCounts {
   created: number;
@@ -16,6 +17,8 @@ export interface ContributionSink {
   readonly target: string;
   /** Commits already recorded under these settings, which a run can skip without reading. */
   knownCommits(repository: string, settings: string): Promise<Set<string>>;
+  /** The target's identity merges, so a run's summary counts each person once; none where it cannot tell. */
+  mergedPeople(): Promise<MergedPerson[]>;
   /** Stores one batch: every record of every listed commit, atomically where the target allows. */
   write(records: readonly ContributionRecord[], batch: { repository: string; commits: readonly string[]; settings: string }): Promise<SinkCounts>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
 
 import type { ContributionRecord } from '@coherence/core';
 import type { Backfill, SqliteStore } from '@coherence/api/sqlite';
+import type { MergedPerson } from '@coherence/api/store';
 import { errors } from '../errors.js';
 import type { ContributionSink, SinkCounts } from './sink.js';
 
@@ -50,6 +51,10 @@ export class SqliteSink implements ContributionSink {
 
   async knownCommits(repository: string, settings: string): Promise<Set<string>> {
     return this.store.trackedCommits(repository, settings);
+  }
+
+  async mergedPeople(): Promise<MergedPerson[]> {
+    return this.store.mergedPeople();
   }
 
   async write(

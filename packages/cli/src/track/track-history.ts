@@ -10,6 +10,7 @@ import { resolveRange } from '../git/range.js';
 import { openRepository, type GitRepository } from '../git/repository.js';
 import { addCounts, emptyCounts, type ContributionSink, type SinkCounts } from '../sinks/sink.js';
 import { selectShard } from './select-shard.js';
+import { PersonTotals, type ContributorTotals } from './person-totals.js';
 import { settingsFingerprint, type CreditSettings } from './settings.js';
 
 export interface TrackOptions extends CreditSettings {
@@ -55,19 +56,10 @@ export interface TrackSummary {
   contributors: number;
   total_cost_cents: number;
   elapsed_ms: number;
-  /** Per contributor figures for this run, top cost first. */
+  /** Per person figures for this run (merged addresses under their primary), top cost first. */
   by_contributor: ContributorTotals[];
 }
 
-export interface ContributorTotals {
-  email: string;
-  name: string;
-  commits: number;
-  lines_added: number;
-  lines_deleted: number;
-  cost_cents: number;
-  coherence_sum_hundredths: number;
-}
 
 export interface TrackHooks {
   onProgress?: (progress: TrackProgress) => void;
@@ -92,9 +84,10 @@ export async function trackHistory(options: TrackOptions, sink: ContributionSink
 
   const settings = settingsFingerprint(options);
   // The sink opens (a database file, migrations) while git counts the shard's sample.
-  const [mine, known] = await Promise.all([
+  const [mine, known, merges] = await Promise.all([
     options.shard === undefined ? hashes : selectShard(repo, hashes, options.shard, { includeMerges: options.includeMerges }),
     options.skipKnown === false ? new Set<string>() : sink.knownCommits(repository, settings),
+    sink.mergedPeople(),
   ]);
   const toRead = known.size === 0 ? mine : mine.filter((hash) => !known.has(hash));
 
@@ -102,7 +95,7 @@ export async function trackHistory(options: TrackOptions, sink: ContributionSink
   const credit = { includeBots: options.includeBots, extraBots: options.extraBots, resolveIdentity: mailmap.resolve, isExcluded };
 
   const totals = emptyCounts();
-  const people = new Map<string, ContributorTotals>();
+  const people = new PersonTotals(merges);
   let contributions = 0;
   let uncredited = 0;
   let totalCost = 0;
@@ -132,8 +125,8 @@ export async function trackHistory(options: TrackOptions, sink: ContributionSink
           pending.push(record);
           contributions += 1;
           totalCost += record.costCents;
-          tally(people, record);
         }
+        people.addCommit(records);
         pendingCommits.push(commit.hash);
         if (pending.length >= sink.batchSize) await flush();
       }
@@ -159,7 +152,7 @@ export async function trackHistory(options: TrackOptions, sink: ContributionSink
     contributors: people.size,
     total_cost_cents: totalCost,
     elapsed_ms: Date.now() - started,
-    by_contributor: [...people.values()].sort((a, b) => b.cost_cents - a.cost_cents || b.commits - a.commits || a.email.localeCompare(b.email)),
+    by_contributor: people.rows(),
   };
 }
 
@@ -180,15 +173,3 @@ function coAuthorCandidates(messages: readonly string[]): Person[] {
   return people;
 }
 
-function tally(people: Map<string, ContributorTotals>, record: ContributionRecord): void {
-  let entry = people.get(record.contributor.email);
-  if (!entry) {
-    entry = { email: record.contributor.email, name: record.contributor.name, commits: 0, lines_added: 0, lines_deleted: 0, cost_cents: 0, coherence_sum_hundredths: 0 };
-    people.set(record.contributor.email, entry);
-  }
-  entry.commits += 1;
-  entry.lines_added += record.meta.lines_added;
-  entry.lines_deleted += record.meta.lines_deleted;
-  entry.cost_cents += record.costCents;
-  entry.coherence_sum_hundredths += Math.round(record.coherence * 100);
-}
