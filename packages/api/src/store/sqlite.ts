@@ -56,6 +56,8 @@ export interface SqliteStoreOptions {
    * a commit that happens to checkpoint would stall every request behind it).
    */
   backgroundCheckpoints?: boolean;
+  /** With background checkpoints: the WAL length at which it starts over (64 MiB). */
+  walRestartBytes?: number;
   /** Page cache in KiB (SERVER_CACHE_KIB unless given). */
   cacheKiB?: number;
   /**
@@ -79,8 +81,8 @@ const PAGE_SIZE = 16_384;
 // resort, since that commit then copies the whole WAL while every request waits. At 128 MiB a burst of
 // batches (50,000 rows write ~300 MiB of WAL) crossed it, and single posts behind it waited 1.1 s.
 const WAL_BACKSTOP_PAGES = (1024 * 1024 * 1024) / PAGE_SIZE;
-// Once checkpointed, a WAL grown by a burst is cut back to this, not kept at its largest on disk.
-const WAL_KEPT_BYTES = 64 * 1024 * 1024;
+// With background checkpoints the WAL starts over once it holds this much (sqlite-checkpointer.ts).
+const WAL_RESTART_BYTES = 64 * 1024 * 1024;
 
 /** A write transaction held open across batches; see SqliteStore.backfill(). */
 export interface Backfill {
@@ -138,8 +140,8 @@ export class SqliteStore implements ContributionStore {
     this.#insightFolds = epoch ? new InsightFolds() : undefined;
     if (options.backgroundCheckpoints && !options.readonly && path !== ':memory:') {
       this.#db.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_PAGES}`);
-      this.#db.pragma(`journal_size_limit = ${WAL_KEPT_BYTES}`);
-      this.#checkpointer = new SqliteCheckpointer(path);
+      this.#checkpointer = new SqliteCheckpointer(path, options.walRestartBytes ?? WAL_RESTART_BYTES);
+      this.#db.pragma(`journal_size_limit = ${this.#checkpointer.walFileLimit}`);
     }
   }
 
@@ -461,6 +463,7 @@ export class SqliteStore implements ContributionStore {
     try {
       const result = work();
       commit.run();
+      this.#checkpointer?.afterCommit(this.#db);
       return result;
     } catch (error) {
       this.#rollback();
