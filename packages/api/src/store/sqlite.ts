@@ -460,15 +460,17 @@ export class SqliteStore implements ContributionStore {
   #transaction<T>(work: () => T): T {
     const { begin, commit } = this.#writes;
     begin.run();
+    let result: T;
     try {
-      const result = work();
+      result = work();
       commit.run();
-      this.#checkpointer?.afterCommit(this.#db);
-      return result;
     } catch (error) {
       this.#rollback();
       throw error;
     }
+    // After the try: the commit stands whatever happens here.
+    this.#checkpointer?.afterCommit(this.#db);
+    return result;
   }
 
   #rollback(): void {
