@@ -64,7 +64,7 @@ export async function mergeIdentities(q: Queryable, primary: string, aliases: re
     const known = new Map((await readIdentities(q)).addresses.map((address) => [address.email, address]));
     const login = githubLoginFromEmail(plan.primary);
     await q.query(
-      `INSERT INTO contributors (id, name, email, created_at, meta) VALUES ($1, $2, $3, now(), $4) ON CONFLICT DO NOTHING`,
+      `INSERT INTO contributors (id, name, email, created_at, meta) VALUES ($1, $2, $3, now(), $4) ON CONFLICT DO NOTHING`, // no conflict target: see postgres.ts upsertPeople
       [contributorId(plan.primary), nameForNewPrimary(plan.primary, plan.merged, known), plan.primary, login === undefined ? {} : { login }],
     );
   }

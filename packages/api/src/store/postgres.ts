@@ -697,7 +697,7 @@ async function insertRows(q: Queryable, rows: readonly NewContribution[], full =
            WITH ORDINALITY AS t (${INSERTED_COLUMNS.join(', ')}, n)
          JOIN jsonb_array_elements($${INSERTED_COLUMNS.length + 1}::jsonb) WITH ORDINALITY AS m (meta, n) ON m.n = t.n
        ORDER BY t.n
-       ON CONFLICT DO NOTHING
+       ON CONFLICT DO NOTHING -- no conflict target: see upsertPeople
        RETURNING ${full ? '*' : 'id'}
      )
      ${answer}`,
@@ -747,8 +747,7 @@ interface NewPerson {
 /**
  * Creates the people who are new; with `rename`, also gives a person the batch's name when its commit
  * is their newest so far (which locks their row until the transaction ends).
- */
-/**
+ *
  * Creating people, repositories and rows says ON CONFLICT DO NOTHING with no conflict target: their ids
  * derive from their unique keys, so a concurrent insert of the same one clashes on two unique indexes,
  * and PostgreSQL resolves a clash only on the target's index; on the other, an insert racing one still
@@ -773,7 +772,7 @@ async function findOrCreateIds(client: Queryable, people: readonly NewPerson[], 
   await client.query(
     `INSERT INTO assets (id, name, asset_type, created_at)
      SELECT id, name, $2, $3::timestamptz FROM json_to_recordset($1::json) AS t (id text, name text)
-     ON CONFLICT DO NOTHING`,
+     ON CONFLICT DO NOTHING`, // no conflict target: see upsertPeople
     [JSON.stringify(names.map((name) => ({ id: assetId(REPOSITORY_ASSET, name), name }))), REPOSITORY_ASSET, now],
   );
   // A separate statement, so rows a concurrent transaction committed meanwhile are seen too.

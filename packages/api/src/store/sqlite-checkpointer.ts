@@ -81,7 +81,7 @@ export class SqliteCheckpointer {
   }
 
   /**
-   * Called by the writer after each commit, on its own connection: where the WAL file has grown past
+   * Called by the writer after each request's commit, on its own connection: where the WAL file has grown past
    * walFileLimit (the worker could not have it start over), a RESTART checkpoint here does, and the next
    * commit cuts the file back to that limit. It copies what the worker has not copied yet, and never
    * waits: with a reader still on older frames, or the worker mid-checkpoint, it gives up until a later look.

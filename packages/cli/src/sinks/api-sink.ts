@@ -2,9 +2,9 @@
 // after the retries goes to the spool, and the run carries on: nothing read is ever lost.
 
 import { batchPayloads, MAX_BATCH_ITEMS, MAX_BODY_BYTES, toPayload, type ContributionRecord } from '@coherence/core';
+import type { MergedPerson } from '@coherence/api/store';
 import { ApiClient, ApiRefusedError, ApiUnavailableError, displayUrl, type ApiClientOptions } from '../api/api-client.js';
 import { Spool } from '../api/spool.js';
-import type { MergedPerson } from '@coherence/api/store';
 import { errors } from '../errors.js';
 import type { ContributionSink, SinkCounts } from './sink.js';
 

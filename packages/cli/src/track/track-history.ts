@@ -60,7 +60,6 @@ export interface TrackSummary {
   by_contributor: ContributorTotals[];
 }
 
-
 export interface TrackHooks {
   onProgress?: (progress: TrackProgress) => void;
   /** Sees each batch before it is stored (the Action's dry run prints them). */
@@ -172,4 +171,3 @@ function coAuthorCandidates(messages: readonly string[]): Person[] {
   }
   return people;
 }
-
